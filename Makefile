@@ -1,0 +1,47 @@
+# Build and test the book. `make html` and `make test` set everything up on a fresh machine.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cat requirements.txt pyproject.toml | sha256sum | cut -c1-12)
+# Warnings are errors (-W), missing references are warnings (-n), and every problem is
+# reported before the build stops (--keep-going).
+JB_FLAGS := -W -n --keep-going
+export PYTHONHASHSEED := 0
+export SOURCE_DATE_EPOCH := 1767225600
+
+.PHONY: help venv html test lint data clean
+
+help:
+	@echo "make html   build the website into _build/html (creates .venv on first use)"
+	@echo "make test   build, then run every test"
+	@echo "make data   regenerate the simulated datasets from their seeded generators"
+	@echo "make lint   run ruff on the package, tests and generators"
+	@echo "make clean  remove _build (the execution cache included)"
+
+venv: $(STAMP)
+
+$(STAMP): requirements.txt pyproject.toml
+	rm -f $(VENV)/.installed-*
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	touch $@
+
+html: $(STAMP)
+	$(BIN)/jupyter-book build . $(JB_FLAGS)
+	@echo "Website: _build/html/index.html"
+
+test: html
+	$(BIN)/python -m pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests data/generators
+
+data: $(STAMP)
+	@for script in data/generators/*.py; do \
+	  echo "$$script"; $(BIN)/python "$$script" || exit 1; \
+	done
+
+clean:
+	rm -rf _build

@@ -1,0 +1,65 @@
+"""Shared fixtures: where the repository, the data and the built book live."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT / "data"
+BUILD = ROOT / "_build"
+HTML = BUILD / "html"
+EXECUTED = BUILD / "jupyter_execute"
+
+
+def toc_files() -> list[str]:
+    """Every page listed in _toc.yml, in reading order (without suffix)."""
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
+    files = [toc["root"]]
+
+    def walk(entries):
+        for entry in entries or []:
+            if "file" in entry:
+                files.append(entry["file"])
+            walk(entry.get("sections"))
+
+    for part in toc.get("parts", []):
+        walk(part.get("chapters"))
+    return files
+
+
+def chapter_files() -> list[str]:
+    """The numbered chapters: pages under book/partN/."""
+    return [f for f in toc_files() if re.match(r"book/part\d/\d\d-", f)]
+
+
+def glued_values(page: str) -> dict:
+    """Values a chapter glued into its prose, as the reader sees them (text/plain)."""
+    path = EXECUTED / f"{page}.glue.json"
+    if not path.is_file():
+        pytest.fail(f"{path} is missing: run `make html` before the tests")
+    raw = json.loads(path.read_text(encoding="utf-8"))
+    return {name: output["data"]["text/plain"] for name, output in raw.items()}
+
+
+def glued_number(page: str, name: str) -> float:
+    values = glued_values(page)
+    if name not in values:
+        pytest.fail(f"{page} does not glue {name!r}")
+    return float(values[name])
+
+
+@pytest.fixture(scope="session")
+def built_html() -> Path:
+    if not (HTML / "index.html").is_file():
+        pytest.fail("the website is not built: run `make html` (make test does it for you)")
+    return HTML
+
+
+@pytest.fixture(scope="session")
+def descriptor() -> dict:
+    return json.loads((DATA / "datapackage.json").read_text(encoding="utf-8"))

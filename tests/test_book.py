@@ -1,0 +1,165 @@
+"""What a reader of the built website would notice: figures, citations, exercises, numbers."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import numpy as np
+import pytest
+from bs4 import BeautifulSoup
+
+from .conftest import EXECUTED, ROOT, chapter_files, glued_number, toc_files
+
+CHAPTERS = chapter_files()
+
+
+def page(built_html, name):
+    path = built_html / f"{name}.html"
+    assert path.is_file(), f"{path} was not built"
+    return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+
+
+def main_text(soup):
+    return soup.find("main") or soup
+
+
+def test_every_toc_page_is_built(built_html):
+    for name in toc_files():
+        assert (built_html / f"{name}.html").is_file(), name
+
+
+def test_there_are_three_numbered_parts_in_order():
+    text = (ROOT / "_toc.yml").read_text(encoding="utf-8")
+    captions = re.findall(r"caption: (Part [IVX]+)\. ", text)
+    assert captions == sorted(captions, key=["Part I", "Part II", "Part III"].index)
+    assert captions[0] == "Part I"
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS)
+def test_chapter_figures_have_captions_and_real_alt_text(built_html, chapter):
+    figures = main_text(page(built_html, chapter)).find_all("figure")
+    assert len(figures) >= 2, f"{chapter}: fewer than two figures"
+    for figure in figures:
+        image = figure.find("img")
+        alt = (image.get("alt") or "").strip()
+        assert len(alt.split()) >= 8, f"{chapter}: alt text too short: {alt!r}"
+        assert not re.search(r"\.(png|svg|jpe?g)$", alt), f"{chapter}: alt is a file name"
+        caption = figure.find("figcaption")
+        assert caption and len(caption.get_text(" ", strip=True).split()) >= 8, chapter
+        assert figure.get("id", "").startswith("fig-"), f"{chapter}: figure without a name"
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS)
+def test_chapter_has_the_anatomy_of_the_style_guide(built_html, chapter):
+    soup = main_text(page(built_html, chapter))
+    text = soup.get_text(" ", strip=True)
+    assert "Learning objectives" in text, chapter
+    assert "Key points" in text, chapter
+    assert "What it means for therapy" in text, chapter
+    assert soup.find(class_="admonition", string=None) is not None
+    exercises = soup.select("div.exercise")
+    solutions = soup.select("div.solution")
+    assert len(exercises) >= 3, f"{chapter}: fewer than three exercises"
+    assert len(solutions) == len(exercises), f"{chapter}: an exercise lacks a solution"
+    for solution in solutions:
+        assert "dropdown" in solution.get("class", []), f"{chapter}: solution not hidden"
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS)
+def test_chapter_cites_at_least_three_works_that_resolve(built_html, chapter):
+    soup = main_text(page(built_html, chapter))
+    cited = {
+        a["href"].split("#")[1]
+        for a in soup.find_all("a", href=True)
+        if "bibliography.html#" in a["href"]
+    }
+    assert len(cited) >= 3, f"{chapter}: only {len(cited)} citations"
+    bibliography = page(built_html, "book/back/bibliography")
+    for anchor in cited:
+        assert bibliography.find(id=anchor), f"{chapter}: citation {anchor} does not resolve"
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS)
+def test_executed_chapter_has_no_error_or_warning_output(chapter):
+    notebook = json.loads((EXECUTED / f"{chapter}.ipynb").read_text(encoding="utf-8"))
+    for cell in notebook["cells"]:
+        for output in cell.get("outputs", []):
+            assert output["output_type"] != "error", f"{chapter}: error output"
+            if output["output_type"] == "stream":
+                assert output["name"] != "stderr", f"{chapter}: stderr: {output['text'][:200]}"
+
+
+def test_no_unresolved_references_or_glue_on_any_page(built_html):
+    for path in built_html.rglob("*.html"):
+        text = path.read_text(encoding="utf-8")
+        assert "??" not in BeautifulSoup(text, "html.parser").get_text(), path.name
+        assert "Failed to format" not in text, path.name
+
+
+def test_every_bibliography_entry_has_a_doi():
+    bib = (ROOT / "book" / "references.bib").read_text(encoding="utf-8")
+    entries = re.split(r"\n(?=@)", bib.strip())
+    for entry in entries:
+        key = re.match(r"@\w+\{([^,]+),", entry).group(1)
+        assert re.search(r"doi\s*=\s*\{10\.\d{4,9}/\S+\}", entry), f"{key}: no DOI"
+
+
+def test_data_catalogue_lists_every_dataset_with_its_provenance(built_html, descriptor):
+    soup = main_text(page(built_html, "book/back/data-catalogue"))
+    text = soup.get_text(" ", strip=True)
+    for entry in descriptor["resources"]:
+        assert entry["title"] in text, entry["name"]
+        assert soup.find(id=f"data-{entry['name'].replace('_', '-')}"), entry["name"]
+        for source in entry["sources"]:
+            assert soup.find("a", href=source["path"]), f"{entry['name']}: source link missing"
+    simulated = sum(e["provenance"] == "simulated" for e in descriptor["resources"])
+    assert text.count("Simulated data.") == simulated
+
+
+def test_glossary_terms_used_in_chapters_are_defined(built_html):
+    glossary = page(built_html, "book/back/glossary")
+    defined = {dt.get_text(" ", strip=True).rstrip("¶#").strip().lower() for dt in glossary.find_all("dt")}
+    for chapter in CHAPTERS:
+        source = (ROOT / f"{chapter}.md").read_text(encoding="utf-8")
+        for term in re.findall(r"\{term\}`([^`<]+?)(?:\s*<([^>]+)>)?`", source):
+            target = (term[1] or term[0]).strip().lower()
+            assert target in defined, f"{chapter}: glossary term {target!r} undefined"
+
+
+# Chapter 1: the numbers a reader sees must be right.
+CH1 = "book/part1/01-limiting-dilution"
+
+
+def test_ch1_reported_elda_estimate_matches_an_independent_glm():
+    import statsmodels.api as sm
+
+    dose = np.array([50, 100, 200, 400, 800], dtype=float)  # Hu and Smyth's one-group example
+    tested = np.full(5, 24.0)
+    positive = np.array([2, 6, 9, 15, 21], dtype=float)
+    reference = sm.GLM(
+        np.column_stack([positive, tested - positive]), np.ones((5, 1)),
+        family=sm.families.Binomial(link=sm.families.links.CLogLog()), offset=np.log(dose),
+    ).fit()
+    expected = float(np.exp(-reference.params[0]))
+    assert glued_number(CH1, "ld_elda_estimate") == pytest.approx(expected, rel=1e-5)
+    low, high = sorted(np.exp(-reference.conf_int()[0]))
+    assert glued_number(CH1, "ld_elda_low") == pytest.approx(low, rel=1e-4)
+    assert glued_number(CH1, "ld_elda_high") == pytest.approx(high, rel=1e-4)
+
+
+def test_ch1_reported_dalerba_enrichment_and_failed_slope_test():
+    # Dalerba et al. (2007) found tumours from a few hundred ESA-high/CD44+ cells but
+    # rarely from thousands of the other cells: the enrichment must be in the hundreds.
+    assert glued_number(CH1, "ld_dalerba_ratio") > 100
+    assert glued_number(CH1, "ld_dalerba_p") < 1e-6
+    assert glued_number(CH1, "ld_dalerba_slope") < 1
+    assert glued_number(CH1, "ld_dalerba_slope_p") < 0.05
+
+
+def test_ch1_simulation_recovers_obrien_frequencies_and_nominal_coverage():
+    # the simulated data were drawn with 1 in 262 and 1 in 57,000 (O'Brien et al. 2007)
+    assert 262 / 2 < glued_number(CH1, "ld_sim_cd133") < 262 * 2
+    assert 57_000 / 3 < glued_number(CH1, "ld_sim_unsorted") < 57_000 * 3
+    assert 0.88 <= glued_number(CH1, "ld_coverage_min") <= glued_number(CH1, "ld_coverage_max") <= 1
+    assert glued_number(CH1, "ld_ratio_40") < glued_number(CH1, "ld_ratio_8")

@@ -1,0 +1,111 @@
+"""The build is the test of the science: failures stop it, and edited data re-execute chapters.
+
+These tests build small copies of the book in a temporary folder, so the real
+`_build/` and `data/` are never touched.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from .conftest import ROOT
+
+JUPYTER_BOOK = Path(sys.executable).parent / "jupyter-book"
+CH1 = "book/part1/01-limiting-dilution"
+
+
+def build(folder: Path) -> subprocess.CompletedProcess:
+    env = {**os.environ, "PYTHONHASHSEED": "0"}
+    env.pop("CSCBOOK_DATA", None)
+    return subprocess.run(
+        [str(JUPYTER_BOOK), "build", str(folder), "-W", "-n", "--keep-going"],
+        capture_output=True, text=True, env=env, timeout=600,
+    )
+
+
+def make_copy(destination: Path, chapters: list[str]) -> Path:
+    """A copy of the book whose only numbered chapters are ``chapters``."""
+    destination.mkdir(parents=True, exist_ok=True)
+    shutil.copy(ROOT / "_config.yml", destination)
+    shutil.copytree(ROOT / "data", destination / "data")
+    shutil.copytree(ROOT / "book", destination / "book")
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
+    kept = []
+    for part in toc["parts"]:
+        if part["caption"].startswith("Part "):
+            entries = [c for c in part["chapters"] if c["file"] in chapters]
+            if entries:
+                kept.append({**part, "chapters": entries})
+        else:
+            kept.append(part)
+    toc["parts"] = kept
+    (destination / "_toc.yml").write_text(yaml.safe_dump(toc, sort_keys=False), encoding="utf-8")
+    return destination
+
+
+def glue_value(folder: Path, name: str) -> str:
+    path = folder / "_build" / "jupyter_execute" / f"{CH1}.glue.json"
+    return json.loads(path.read_text(encoding="utf-8"))[name]["data"]["text/plain"]
+
+
+def chapter_html(folder: Path) -> str:
+    return (folder / "_build" / "html" / f"{CH1}.html").read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def cached_book(tmp_path_factory):
+    folder = make_copy(tmp_path_factory.mktemp("cached") / "book", [CH1])
+    result = build(folder)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    return folder
+
+
+def test_warm_rebuild_without_changes_gives_the_same_page(cached_book):
+    before = chapter_html(cached_book)
+    result = build(cached_book)
+    assert result.returncode == 0, result.stdout[-2000:]
+    assert "Executed notebook" not in result.stdout + result.stderr
+    assert chapter_html(cached_book) == before
+
+
+def test_editing_a_csv_re_executes_the_chapter_after_a_cached_build(cached_book):
+    before = float(glue_value(cached_book, "ld_elda_estimate"))
+    csv = cached_book / "data" / "elda_example.csv"
+    csv.write_text(csv.read_text().replace("800,24,21", "800,24,23"), encoding="utf-8")
+    result = build(cached_book)
+    assert result.returncode == 0, result.stdout[-2000:]
+    after = float(glue_value(cached_book, "ld_elda_estimate"))
+    assert after < before  # more positive wells means more active cells: fewer cells per active cell
+    assert f"{after:.0f}" in chapter_html(cached_book)
+
+
+def test_a_corrupted_csv_after_a_cached_build_stops_the_build_and_names_the_file(cached_book):
+    csv = cached_book / "data" / "elda_example.csv"
+    csv.write_text(csv.read_text().replace("200,24,9", "200,24,nine"), encoding="utf-8")
+    result = build(cached_book)
+    output = result.stdout + result.stderr
+    assert result.returncode != 0
+    assert "elda_example.csv" in output
+    assert "'wells_positive', row 3" in output
+
+
+def test_a_chapter_that_raises_stops_the_build_with_its_traceback(tmp_path):
+    folder = make_copy(tmp_path / "book", [CH1])
+    chapter = folder / f"{CH1}.md"
+    text = chapter.read_text(encoding="utf-8")
+    marker = "```{code-cell} ipython3\nelda = load("
+    assert marker in text
+    failing_cell = "```{code-cell} ipython3\nraise RuntimeError('deliberate failure for the test')\n```\n\n"
+    chapter.write_text(text.replace(marker, failing_cell + marker, 1), encoding="utf-8")
+    result = build(folder)
+    output = result.stdout + result.stderr
+    assert result.returncode != 0
+    assert "RuntimeError" in output and "deliberate failure for the test" in output

@@ -1,0 +1,32 @@
+"""One colour-blind-safe style for every figure."""
+
+from __future__ import annotations
+
+import matplotlib as mpl
+import pytest
+
+from cscbook.style import COLORS, LINESTYLES, MARKERS, OKABE_ITO, population_style, use_book_style
+
+
+def test_every_population_colour_comes_from_the_okabe_ito_palette():
+    assert set(COLORS.values()) <= set(OKABE_ITO.values())
+
+
+def test_populations_differ_by_more_than_colour():
+    populations = [p for p in COLORS if p != "model"]
+    assert len({COLORS[p] for p in populations}) == len(populations)
+    assert len({MARKERS[p] for p in populations}) == len(populations)
+    assert len({str(LINESTYLES[p]) for p in populations}) == len(populations)
+
+
+def test_book_style_sets_palette_and_print_friendly_sizes():
+    use_book_style()
+    cycle = [c.lower() for c in mpl.rcParams["axes.prop_cycle"].by_key()["color"]]
+    assert cycle[:2] == [COLORS["csc"].lower(), COLORS["bulk"].lower()]
+    assert mpl.rcParams["font.size"] >= 10
+    assert mpl.rcParams["savefig.dpi"] >= 200
+
+
+def test_unknown_population_is_a_clear_error():
+    with pytest.raises(KeyError, match="unknown population 'stem'"):
+        population_style("stem")
