@@ -10,11 +10,22 @@ JB_FLAGS := -W -n --keep-going
 export PYTHONHASHSEED := 0
 export SOURCE_DATE_EPOCH := 1767225600
 
-.PHONY: help venv html test lint data clean
+.PHONY: help venv html pdf pdf-build tex test lint data clean
+
+# The PDF: Sphinx's LaTeX (via Jupyter Book), then latexmk with xelatex and xindy. The
+# notebooks are not executed again: the build reuses the execution cache in _build/.
+PDF := _build/latex/cscbook.pdf
+# xelatex stops at the first error instead of waiting for input; latexmk's -xelatex makes
+# .xdv files and converts only the final one to PDF.
+export LATEXOPTS := -interaction=nonstopmode -halt-on-error -file-line-error
+export LATEXMKOPTS := -xelatex
+HAVE_TEX := $(shell command -v xelatex >/dev/null 2>&1 && command -v latexmk >/dev/null 2>&1 && echo yes)
 
 help:
 	@echo "make html   build the website into _build/html (creates .venv on first use)"
-	@echo "make test   build, then run every test"
+	@echo "make pdf    build the whole book as one PDF, _build/latex/cscbook.pdf"
+	@echo "            (installs TeX Live from Debian first if it is missing: scripts/install-tex.sh)"
+	@echo "make test   build, then run every test (the PDF's too when xelatex is installed)"
 	@echo "make data   regenerate the simulated datasets from their seeded generators"
 	@echo "make lint   run ruff on the package, tests and generators"
 	@echo "make clean  remove _build (the execution cache included)"
@@ -32,7 +43,20 @@ html: $(STAMP)
 	$(BIN)/jupyter-book build . $(JB_FLAGS)
 	@echo "Website: _build/html/index.html"
 
+tex:
+	scripts/install-tex.sh
+
+pdf: tex
+	$(MAKE) pdf-build
+
+pdf-build: $(STAMP)
+	$(BIN)/jupyter-book build . --builder pdflatex $(JB_FLAGS)
+	@test -s $(PDF)
+	@echo "PDF: $(PDF) ($$(pdfinfo $(PDF) 2>/dev/null | sed -n 's/^Pages: *//p') pages, $$(du -h $(PDF) | cut -f1))"
+
+# The PDF tests run whenever the TeX tools are installed (and always in CI: .ci/run).
 test: html
+	$(if $(HAVE_TEX),$(MAKE) pdf-build)
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)

@@ -168,6 +168,9 @@ def catalogue_markdown(package: dict) -> str:
         licences = ", ".join(lic.get("name", "") for lic in entry.get("licenses", []))
         if licences:
             lines.append(f"Licence: {licences}.\n")
+        # column widths for the PDF (the website ignores this directive)
+        lines.append("```{tabularcolumns} \\Y{0.27}\\Y{0.1}\\Y{0.13}\\Y{0.5}")
+        lines.append("```\n")
         lines.append("| Column | Type | Unit | Description |")
         lines.append("| --- | --- | --- | --- |")
         for field in entry.get("schema", {}).get("fields", []):
@@ -185,6 +188,7 @@ def _insert_catalogue(app, docname, source):
         return
     descriptor = _data_folder(app) / book_data.DESCRIPTOR
     app.env.note_dependency(str(descriptor))
+    app.env.note_dependency(__file__)  # the page changes when catalogue_markdown does
     package = book_data.datapackage(_data_folder(app))
     source[0] = source[0].replace(CATALOGUE_MARKER, catalogue_markdown(package))
 

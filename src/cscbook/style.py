@@ -6,6 +6,11 @@ colour, marker and line style in every chapter, so a reader who learned that
 CSC-like cells are vermilion circles in chapter 1 sees the same in chapter 13.
 Markers and line styles carry the same information as colour, so a figure still
 reads in greyscale print.
+
+In a notebook, :func:`use_book_style` also makes every figure available twice:
+as PNG, which the website shows, and as PDF, which the printed book (``make
+pdf``) uses so that its figures are vector graphics, sharp at any size. The PDF
+output is reproducible when ``SOURCE_DATE_EPOCH`` is set, as the Makefile does.
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ __all__ = [
     "MARKERS",
     "LINESTYLES",
     "SEQUENTIAL_CMAP",
+    "FIGURE_FORMATS",
     "use_book_style",
     "population_style",
 ]
@@ -69,6 +75,9 @@ LINESTYLES = {
 
 SEQUENTIAL_CMAP = "cividis"
 
+# Notebook figure outputs: PNG for the website, PDF (vector) for the printed book.
+FIGURE_FORMATS = ("png", "pdf")
+
 _CYCLE_ORDER = ["csc", "bulk", "progenitor", "normal", "treated", "terminal", "other"]
 
 
@@ -110,3 +119,17 @@ def use_book_style() -> None:
             "pdf.fonttype": 42,
         }
     )
+    _use_figure_formats()
+
+
+def _use_figure_formats() -> None:
+    """In IPython (a notebook being executed), output figures in ``FIGURE_FORMATS``."""
+    try:
+        from IPython import get_ipython
+    except ImportError:  # plain Python: nothing to configure
+        return
+    if get_ipython() is None:
+        return
+    from matplotlib_inline.backend_inline import set_matplotlib_formats
+
+    set_matplotlib_formats(*FIGURE_FORMATS)

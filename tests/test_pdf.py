@@ -1,0 +1,243 @@
+"""The offline PDF (`make pdf`): everything the website holds, typeset as a book.
+
+These tests read the built PDF (`_build/latex/cscbook.pdf`), its LaTeX log and the
+built website, and compare the two. They run whenever xelatex is installed (`make test`
+builds the PDF first then) and always in CI (`.ci/run` installs TeX and builds the PDF);
+elsewhere they are skipped with a note on how to install TeX.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+from functools import lru_cache
+
+import pytest
+import yaml
+from bs4 import BeautifulSoup
+
+from cscbook.pdf import PART_CAPTION, TABLE_MARKER
+
+from .conftest import BUILD, HTML, ROOT, chapter_files, toc_files
+
+LATEX = BUILD / "latex"
+PDF = LATEX / "cscbook.pdf"
+LOG = LATEX / "cscbook.log"
+TEX = LATEX / "cscbook.tex"
+
+REQUIRED = os.environ.get("CI", "").lower() == "true" or bool(os.environ.get("CSCBOOK_REQUIRE_PDF"))
+if shutil.which("xelatex") is None and not REQUIRED:
+    pytest.skip(
+        "xelatex is not installed, so the PDF is not built: `make pdf` installs TeX Live "
+        "(scripts/install-tex.sh) and builds it",
+        allow_module_level=True,
+    )
+
+
+@pytest.fixture(scope="module", autouse=True)
+def built_pdf():
+    if not PDF.is_file() or not LOG.is_file():
+        pytest.fail(f"{PDF} is missing: run `make pdf` (make test builds it when xelatex is installed)")
+    if not (HTML / "index.html").is_file():
+        pytest.fail("the website is not built: run `make html`")
+
+
+@lru_cache(maxsize=1)
+def pdf_text() -> str:
+    """The PDF's text, lines joined, hyphens at line ends kept, spaces collapsed."""
+    text = subprocess.run(["pdftotext", "-enc", "UTF-8", str(PDF), "-"], check=True,
+                          capture_output=True, text=True).stdout
+    return " ".join(text.replace("\u00ad", "").split())
+
+
+def normalise(text: str) -> str:
+    return " ".join(text.replace("\u00ad", "").split()).lower()
+
+
+def find_in_pdf(phrase: str, start: int = 0) -> int:
+    """Where ``phrase`` is in the PDF's text (case ignored), allowing line-end hyphenation.
+
+    A word broken at the end of a line reads "limit- ing" in the extracted text.
+    Returns -1 when the phrase is not there.
+    """
+    text = pdf_text().lower()
+    phrase = normalise(phrase)
+    at = text.find(phrase, start)
+    if at >= 0:
+        return at
+    pattern = r"\s+".join(r"(?:-?\s)?".join(re.escape(c) for c in word) for word in phrase.split(" "))
+    match = re.compile(pattern).search(text, start)
+    return match.start() if match else -1
+
+
+def in_pdf(phrase: str) -> bool:
+    return find_in_pdf(phrase) >= 0
+
+
+def log_text() -> str:
+    return LOG.read_text(encoding="utf-8", errors="replace")
+
+
+def page(name: str) -> BeautifulSoup:
+    return BeautifulSoup((HTML / f"{name}.html").read_text(encoding="utf-8"), "html.parser")
+
+
+def main(soup: BeautifulSoup):
+    return soup.find("main") or soup
+
+
+def page_title(name: str) -> str:
+    heading = main(page(name)).find("h1")
+    for anchor in heading.select("a.headerlink, span.section-number"):
+        anchor.decompose()
+    return heading.get_text(" ", strip=True)
+
+
+def pdfinfo() -> dict:
+    out = subprocess.run(["pdfinfo", str(PDF)], check=True, capture_output=True, text=True).stdout
+    return dict(line.split(":", 1) for line in out.splitlines() if ":" in line)
+
+
+# --- The book is all there ---------------------------------------------------------
+
+
+def test_pdf_is_a_book_with_title_and_contents():
+    info = pdfinfo()
+    config = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
+    assert info["Title"].strip() == config["title"]
+    assert int(info["Pages"]) >= 10
+    assert in_pdf("Contents")
+    toc = (LATEX / "cscbook.toc").read_text(encoding="utf-8")
+    assert r"\contentsline {chapter}" in toc and r"\contentsline {part}" in toc
+
+
+@pytest.mark.parametrize("name", toc_files())
+def test_every_page_of_the_website_is_in_the_pdf(name):
+    title = page_title(name)
+    assert in_pdf(title), f"{name}: title {title!r} not found in the PDF"
+
+
+def test_parts_are_numbered_as_in_the_table_of_contents():
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
+    captions = [p["caption"] for p in toc["parts"] if PART_CAPTION.match(p["caption"])]
+    pdf_toc = (LATEX / "cscbook.toc").read_text(encoding="utf-8")
+    parts = re.findall(r"\\contentsline \{part\}\{(\w+)\\hspace \{1em\}(.*?)\}\{", pdf_toc)
+    assert [f"Part {n}. {title}" for n, title in parts] == captions
+
+
+def test_glossary_bibliography_and_index_are_in_the_pdf():
+    toc = (LATEX / "cscbook.toc").read_text(encoding="utf-8")
+    chapters = re.findall(r"\\contentsline \{chapter\}\{(?:\\numberline \{\w+\})?(.*?)\}\{", toc)
+    for name in ("glossary", "bibliography"):
+        path = next(f for f in toc_files() if f.endswith(f"/{name}"))
+        assert page_title(path) in chapters, f"{name} is not a chapter of the PDF"
+    assert "Index" in chapters
+    index = pdf_text()[pdf_text().rfind("Index"):]
+    glossary = main(page(next(f for f in toc_files() if f.endswith("/glossary"))))
+    for term in glossary.find_all("dt"):
+        word = term.get_text(" ", strip=True).rstrip("¶#").strip()
+        assert normalise(word) in normalise(index), f"glossary term {word!r} is not in the index"
+
+
+def test_bibliography_holds_every_entry_of_the_website():
+    entries = main(page(next(f for f in toc_files() if f.endswith("/bibliography")))).select(
+        "div.citation")
+    assert entries
+    for entry in entries:
+        link = entry.find("a", href=re.compile(r"doi\.org/"))
+        doi = link["href"].split("doi.org/", 1)[1]
+        assert in_pdf(doi), f"bibliography entry with DOI {doi} is missing from the PDF"
+
+
+def test_pdf_has_as_many_images_as_the_website_has():
+    from pypdf import PdfReader
+
+    on_website = sum(len(main(page(name)).find_all("img")) for name in toc_files())
+    in_pdf_file = 0
+    for pdf_page in PdfReader(str(PDF)).pages:
+        resources = pdf_page.get("/Resources")
+        xobjects = resources.get_object().get("/XObject") if resources else None
+        if xobjects:
+            in_pdf_file += sum(
+                x.get_object().get("/Subtype") in ("/Image", "/Form")
+                for x in xobjects.get_object().values()
+            )
+    assert in_pdf_file == on_website
+
+
+def test_figure_numbers_match_the_website():
+    for name in toc_files():
+        for caption in main(page(name)).find_all("figcaption"):
+            number = caption.find(class_="caption-number")
+            if number is None:
+                continue
+            label = " ".join(number.get_text(" ", strip=True).split())  # "Fig. 1.2"
+            assert in_pdf(label), f"{name}: {label} is not in the PDF"
+
+
+@pytest.mark.parametrize("chapter", chapter_files())
+def test_every_solution_is_printed_after_its_exercise(chapter):
+    solutions = main(page(chapter)).select("div.solution")
+    title = page_title(chapter)
+    start = find_in_pdf(title)
+    start = find_in_pdf(title, start + 1)  # the first is the table of contents
+    assert start >= 0, f"{chapter}: chapter heading not found"
+    for solution in solutions:
+        heading = solution.select_one(".admonition-title").get_text(" ", strip=True)
+        number = re.search(r"Exercise ([\d.]+)", heading).group(1)  # "Solution to Exercise 1.2"
+        exercise_at = find_in_pdf(f"Exercise {number}", start)
+        pointer_at = find_in_pdf("Solution on page", exercise_at)
+        solution_at = find_in_pdf(f"Solution to Exercise {number}", start)
+        assert 0 <= exercise_at < pointer_at < solution_at, (
+            f"{chapter}: exercise {number} is not followed by a pointer to its printed solution")
+
+
+def test_every_solution_is_labelled_and_pointed_to():
+    solutions = sum(len(main(page(c)).select("div.solution")) for c in chapter_files())
+    assert pdf_text().count("Solution to Exercise") == solutions
+    assert pdf_text().count("Solution on page") == solutions
+
+
+# --- Typesetting quality -------------------------------------------------------------
+
+
+def test_no_unresolved_reference_in_the_pdf():
+    assert "??" not in pdf_text()
+    log = log_text()
+    assert "There were undefined references" not in log
+    assert not re.search(r"Reference `[^']*' on page \d+ undefined", log)
+    assert not re.search(r"Citation `[^']*' on page \d+ undefined", log)
+    assert "Label(s) may have changed" not in log, "LaTeX needed another run"
+
+
+def test_no_overfull_box_cuts_text_and_no_character_is_missing():
+    log = log_text()
+    overfull = [
+        (float(points), where)
+        for points, where in re.findall(r"Overfull \\hbox \((\d+\.?\d*)pt too wide\) (.*)", log)
+    ]
+    # up to 1pt is invisible; more means text runs into the margin or is cut off
+    assert [o for o in overfull if o[0] > 1.0] == []
+    assert "Overfull \\vbox" not in log
+    assert "Missing character" not in log
+
+
+def test_every_font_is_embedded():
+    out = subprocess.run(["pdffonts", str(PDF)], check=True, capture_output=True, text=True).stdout
+    rows = out.splitlines()[2:]
+    assert rows, "no fonts listed"
+    for row in rows:
+        # columns: name type encoding emb sub uni object ID; the name may contain spaces
+        flags = row.split()[-5:-2]
+        assert flags[0] == "yes", f"font not embedded: {row}"
+
+
+def test_tables_are_typeset_not_printed_as_text():
+    on_website = 0
+    for name in toc_files():
+        for output in main(page(name)).select("div.output.text_html"):
+            on_website += len(output.find_all("table"))
+    in_latex = TEX.read_text(encoding="utf-8").count(TABLE_MARKER)
+    assert in_latex == on_website
