@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+
 import matplotlib as mpl
 import pytest
 
@@ -30,3 +34,31 @@ def test_book_style_sets_palette_and_print_friendly_sizes():
 def test_unknown_population_is_a_clear_error():
     with pytest.raises(KeyError, match="unknown population 'stem'"):
         population_style("stem")
+
+
+def test_notebook_figures_are_png_for_the_website_and_pdf_for_print():
+    # in a fresh interpreter with an IPython shell, as when a chapter is executed
+    code = (
+        "from IPython.core.interactiveshell import InteractiveShell\n"
+        "shell = InteractiveShell.instance()\n"
+        "import matplotlib; matplotlib.use('agg')\n"
+        "from cscbook.style import use_book_style\n"
+        "use_book_style()\n"
+        "import matplotlib.pyplot as plt\n"
+        "fig, ax = plt.subplots(); ax.plot([1, 2], [3, 4])\n"
+        "data, _ = shell.display_formatter.format(fig)\n"
+        "print(' '.join(sorted(data)))\n"
+    )
+    env = {**os.environ, "SOURCE_DATE_EPOCH": "1767225600"}
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env,
+                            timeout=120)
+    assert result.returncode == 0, result.stderr[-2000:]
+    mime_types = result.stdout.split()
+    assert "image/png" in mime_types and "application/pdf" in mime_types
+
+
+def test_book_style_outside_ipython_does_not_start_a_shell():
+    from IPython import get_ipython
+
+    use_book_style()
+    assert get_ipython() is None

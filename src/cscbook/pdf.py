@@ -41,8 +41,7 @@ from html.parser import HTMLParser
 from docutils import nodes
 from sphinx import addnodes
 from sphinx.transforms.post_transforms import SphinxPostTransform
-from sphinx.util import logging
-from sphinx.util.texescape import escape as tex_escape
+from sphinx.util import logging, texescape
 
 logger = logging.getLogger(__name__)
 
@@ -61,6 +60,13 @@ def roman_to_int(numeral: str) -> int:
         else:
             total += value
     return total
+
+
+def tex_escape(text: str, latex_engine: str = "xelatex") -> str:
+    """Escape text for LaTeX as Sphinx does (its tables are filled by the LaTeX builder)."""
+    if not texescape._tex_escape_map:
+        texescape.init()
+    return texescape.escape(text, latex_engine=latex_engine)
 
 
 def raw_latex(text: str) -> nodes.raw:

@@ -1,0 +1,92 @@
+"""The PDF's helpers that need no TeX: DataFrame tables and part numbers (src/cscbook/pdf.py)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from cscbook.pdf import PART_CAPTION, TABLE_MARKER, parse_html_table, roman_to_int, table_to_latex
+
+
+def latex_of(frame_or_styler) -> str:
+    table = parse_html_table(frame_or_styler._repr_html_())
+    assert table is not None
+    return table_to_latex(table)
+
+
+def test_a_dataframe_becomes_a_booktabs_table_with_numbers_right_aligned():
+    frame = pd.DataFrame({"population": ["CD44+", "CD44-"], "cells_injected": [100, 2500],
+                          "fraction": [0.5, 0.125]})
+    latex = latex_of(frame)
+    assert latex.startswith(TABLE_MARKER)
+    assert r"\begin{tabular}{@{}llrr@{}}".replace(" ", "") in latex
+    assert r"\toprule" in latex and r"\midrule" in latex and r"\bottomrule" in latex
+    assert r"\textbf{cells\_injected}" in latex  # header, escaped
+    assert "0.125" in latex and "0.500" in latex  # pandas' own formatting, as on the website
+    assert r"max width=\linewidth" in latex
+
+
+def test_special_characters_are_escaped():
+    frame = pd.DataFrame({"note": ["50% & more #1", "a_b {c}", "~x^2$"]})
+    latex = latex_of(frame)
+    for escaped in (r"50\%", r"\&", r"\#1", r"a\_b", r"\{c\}", r"\$"):
+        assert escaped in latex, escaped
+
+
+def test_grouped_columns_span_their_group():
+    frame = pd.DataFrame(np.arange(8).reshape(2, 4),
+                         columns=pd.MultiIndex.from_product([["CSC", "bulk"], ["day 0", "day 7"]]))
+    latex = latex_of(frame)
+    assert r"\multicolumn{2}{c}{\textbf{CSC}}" in latex
+    assert r"\multicolumn{2}{c}{\textbf{bulk}}" in latex
+    for row in latex.splitlines():
+        if row.endswith(r"\\"):  # index + 4 data columns on every row
+            assert row.count("&") + row.count(r"\multicolumn{2}") == 4, row
+
+
+def test_a_grouped_index_is_printed_once_per_group():
+    frame = pd.DataFrame({"tumours": [1, 2, 3, 4]},
+                         index=pd.MultiIndex.from_product([["A", "B"], [100, 1000]],
+                                                          names=["population", "dose"]))
+    latex = latex_of(frame)
+    assert latex.count(r"\textbf{A}") == 1 and latex.count(r"\textbf{B}") == 1
+    assert r"\textbf{population}" in latex and r"\textbf{dose}" in latex
+
+
+def test_a_long_frame_becomes_a_longtable_with_a_repeated_header():
+    frame = pd.DataFrame({"dose": range(40), "positive": range(40)})
+    latex = latex_of(frame)
+    assert r"\begin{longtable}" in latex and r"\endhead" in latex
+
+
+def test_a_truncated_frame_keeps_its_ellipsis_and_size_note():
+    frame = pd.DataFrame({"dose": range(100), "positive": range(100)})
+    with pd.option_context("display.max_rows", 20, "display.min_rows", 6):
+        latex = latex_of(frame)
+    assert "..." in latex
+    assert "100 rows" in latex
+
+
+def test_a_styler_table_is_typeset_too():
+    frame = pd.DataFrame({"frequency": [0.0038, 0.0000047]}, index=["CD133+", "unsorted"])
+    styler = frame.style.format("{:.2e}").set_caption("Frequencies")
+    latex = latex_of(styler)
+    assert r"3.80e\sphinxhyphen{}03" in latex and "CD133+" in latex
+    assert "Frequencies" in latex
+
+
+@pytest.mark.parametrize("html", [
+    "<p>no table here</p>",
+    "<table><tr><td>1</td></tr></table><table><tr><td>2</td></tr></table>",
+    "<div><p>" + "A long explanation. " * 10 + "</p><table><tr><td>1</td></tr></table></div>",
+])
+def test_outputs_that_are_not_one_table_are_left_alone(html):
+    assert parse_html_table(html) is None
+
+
+def test_part_captions_and_roman_numerals():
+    match = PART_CAPTION.match("Part III. How to target CSCs")
+    assert match and roman_to_int(match.group(1)) == 3 and match.group(2) == "How to target CSCs"
+    assert [roman_to_int(n) for n in ("I", "IV", "IX", "XII", "XIV")] == [1, 4, 9, 12, 14]
+    assert PART_CAPTION.match("Back matter") is None
