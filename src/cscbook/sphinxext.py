@@ -35,6 +35,9 @@ LOAD_CALL = re.compile(r"""\bload\(\s*["']([A-Za-z0-9_.\-]+)["']""")
 CATALOGUE_MARKER = "<!-- data-catalogue -->"
 PACKAGE_DIR = Path(__file__).resolve().parent
 SIGNATURE_KEY = "cscbook"
+# Modules that run the build but are never imported by a chapter; editing them must
+# not re-execute the chapters.
+BUILD_ONLY_MODULES = {"sphinxext.py", "execute.py"}
 _read_myst_markdown_notebook = myst_nb_read.read_myst_markdown_notebook
 
 
@@ -68,7 +71,9 @@ def dependencies(source_text: str, data_folder: Path) -> list[Path]:
     for name in datasets_used(source_text):
         relative = by_name.get(name)
         paths.append(data_folder / relative if relative else data_folder / f"<{name}>")
-    paths.extend(sorted(PACKAGE_DIR.glob("*.py")))
+    paths.extend(
+        path for path in sorted(PACKAGE_DIR.glob("*.py")) if path.name not in BUILD_ONLY_MODULES
+    )
     return paths
 
 
@@ -158,7 +163,72 @@ def _insert_catalogue(app, docname, source):
     source[0] = source[0].replace(CATALOGUE_MARKER, catalogue_markdown(package))
 
 
+# MathJax 3 served from the site itself, so that pages with equations work offline.
+# The files come from the pinned PyPI package django-static-mathjax (MathJax 3.2.2,
+# Apache-2.0) and are copied next to _static, not into it: Jupyter Book would
+# otherwise add every .js file under _static to every page.
+MATHJAX_DIR = "mathjax"
+MATHJAX_PARTS = ("tex-chtml.js", "a11y", "ui", "input/tex/extensions", "output/chtml/fonts/woff-v2", "sre")
+OFFLINE_MATHJAX_PATH = f"../{MATHJAX_DIR}/tex-chtml.js"  # relative to _static
+
+
+def mathjax_source() -> Path:
+    import mathjax
+
+    return Path(mathjax.__file__).resolve().parent / "static" / "mathjax" / "es5"
+
+
+def _copy_offline_mathjax(app):
+    if app.builder.format != "html" or app.config.mathjax_path != OFFLINE_MATHJAX_PATH:
+        return
+    import shutil
+
+    source = mathjax_source()
+    target = Path(app.outdir) / MATHJAX_DIR
+    stamp = target / ".copied-from"
+    if stamp.is_file() and stamp.read_text() == str(source):
+        return
+    for part in MATHJAX_PARTS:
+        origin = source / part
+        if origin.is_dir():
+            shutil.copytree(origin, target / part, dirs_exist_ok=True)
+        else:
+            (target / part).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(origin, target / part)
+    stamp.write_text(str(source))
+
+
+def _accessible_page(app, pagename, templatename, context, doctree):
+    """Fix, page by page, what the theme and docutils emit that an audit flags.
+
+    - Jupyter Book adds sphinx-thebe's inline configuration twice, which raises a
+      console error ("THEBE_JS_URL has already been declared"). The book has no
+      live-code buttons (thebe is off), so the thebe scripts are left out, and any
+      other script added twice is kept once.
+    - docutils marks bibliography entries with the deprecated ARIA role
+      ``doc-biblioentry`` inside a ``role="list"``; they become list items.
+    """
+    scripts = context.get("script_files")
+    if scripts is not None:
+        seen, kept = set(), []
+        for script in scripts:
+            filename = str(getattr(script, "filename", script) or "")
+            body = str(getattr(script, "attributes", {}).get("body", ""))
+            if "thebe" in filename.lower() or "THEBE_JS_URL" in body:
+                continue
+            key = (filename, body)
+            if key not in seen:
+                seen.add(key)
+                kept.append(script)
+        scripts[:] = kept
+    body = context.get("body")
+    if body and "doc-biblioentry" in body:
+        context["body"] = body.replace('role="doc-biblioentry"', 'role="listitem"')
+
+
 def setup(app):
+    app.connect("html-page-context", _accessible_page)
+    app.connect("builder-inited", _copy_offline_mathjax)
     # myst-nb looks this reader up by name each time it reads a MyST notebook.
     myst_nb_read.read_myst_markdown_notebook = read_notebook_with_signature
     app.connect("source-read", _note_data_dependencies)
