@@ -39,7 +39,12 @@ $(STAMP): requirements.txt pyproject.toml
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
 	touch $@
 
+# Chapters not yet in the execution cache run in parallel first (cscbook.execute);
+# the build then renders them from the cache and reports any that failed.
+JOBS ?= 2
+
 html: $(STAMP)
+	$(BIN)/python -m cscbook.execute --jobs $(JOBS) .
 	$(BIN)/jupyter-book build . $(JB_FLAGS)
 	@echo "Website: _build/html/index.html"
 
@@ -50,6 +55,7 @@ pdf: tex
 	$(MAKE) pdf-build
 
 pdf-build: $(STAMP)
+	$(BIN)/python -m cscbook.execute --jobs $(JOBS) .
 	$(BIN)/jupyter-book build . --builder pdflatex $(JB_FLAGS)
 	@test -s $(PDF)
 	@echo "PDF: $(PDF) ($$(pdfinfo $(PDF) 2>/dev/null | sed -n 's/^Pages: *//p') pages, $$(du -h $(PDF) | cut -f1))"

@@ -2,12 +2,15 @@
 
 Data-aware cache
     myst-nb's cache (jupyter-cache) keys a notebook on its code cells only, so an
-    edited CSV would leave stale outputs in place. Here every chapter gets a data
-    signature: a hash of the CSV files it loads (found from its ``load("name")``
-    calls), of ``data/datapackage.json`` and of this package's source. When the
-    signature of a chapter differs from the one recorded after the last
-    successful build, its cache record is dropped and the page is re-read, so the
-    chapter executes again against the new data.
+    edited CSV would leave stale outputs in place. This extension stamps every
+    notebook, as myst-nb reads it, with a *data signature*: a hash of the CSV files
+    the chapter loads (found from its ``load("name")`` calls), of
+    ``data/datapackage.json`` and of this package's source. The stamp is stored in
+    the first code cell's metadata, which jupyter-cache includes in its key, so a
+    changed dataset means a cache miss and the chapter executes again. The same
+    files are registered as Sphinx dependencies, so the page is re-read when any of
+    them changes. ``cscbook.execute`` reads notebooks the same way, so notebooks it
+    pre-executes in parallel are found in the cache by the build.
 
 Data catalogue
     A page holding the line ``<!-- data-catalogue -->`` gets, at build time, one
@@ -20,19 +23,22 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 from pathlib import Path
 
-from sphinx.util import logging
+import myst_nb.core.read as myst_nb_read
 
 from . import data as book_data
 
-logger = logging.getLogger(__name__)
-
 LOAD_CALL = re.compile(r"""\bload\(\s*["']([A-Za-z0-9_.\-]+)["']""")
 CATALOGUE_MARKER = "<!-- data-catalogue -->"
-SIGNATURE_FILE = "cscbook-data-signatures.json"
 PACKAGE_DIR = Path(__file__).resolve().parent
+SIGNATURE_KEY = "cscbook"
+# Modules that run the build but are never imported by a chapter; editing them must
+# not re-execute the chapters.
+BUILD_ONLY_MODULES = {"sphinxext.py", "execute.py", "pdf.py"}
+_read_myst_markdown_notebook = myst_nb_read.read_myst_markdown_notebook
 
 
 def datasets_used(source_text: str) -> list[str]:
@@ -44,16 +50,18 @@ def datasets_used(source_text: str) -> list[str]:
     return names
 
 
-def _digest(paths: list[Path]) -> str:
-    sha = hashlib.sha256()
-    for path in paths:
-        sha.update(str(path.name).encode())
-        sha.update(path.read_bytes() if path.is_file() else b"<missing>")
-    return sha.hexdigest()
+def find_data_folder(source: Path) -> Path | None:
+    """The ``data`` folder that a notebook at ``source`` reads from."""
+    if os.environ.get("CSCBOOK_DATA"):
+        return Path(os.environ["CSCBOOK_DATA"])
+    for folder in Path(source).resolve().parents:
+        if (folder / "data" / book_data.DESCRIPTOR).is_file():
+            return folder / "data"
+    return None
 
 
-def data_signature(source_text: str, data_folder: Path) -> str:
-    """Hash of everything outside its code that a notebook's outputs depend on."""
+def dependencies(source_text: str, data_folder: Path) -> list[Path]:
+    """Files outside its code that a notebook's outputs depend on."""
     paths = [data_folder / book_data.DESCRIPTOR]
     try:
         package = json.loads(paths[0].read_text(encoding="utf-8"))
@@ -63,78 +71,44 @@ def data_signature(source_text: str, data_folder: Path) -> str:
     for name in datasets_used(source_text):
         relative = by_name.get(name)
         paths.append(data_folder / relative if relative else data_folder / f"<{name}>")
-    paths.extend(sorted(PACKAGE_DIR.glob("*.py")))
-    return _digest(paths)
+    paths.extend(
+        path for path in sorted(PACKAGE_DIR.glob("*.py")) if path.name not in BUILD_ONLY_MODULES
+    )
+    return paths
 
 
-def _is_notebook(text: str) -> bool:
-    return "```{code-cell}" in text
+def data_signature(source_text: str, data_folder: Path) -> str:
+    """Hash of the contents of every file in :func:`dependencies`."""
+    sha = hashlib.sha256()
+    for path in dependencies(source_text, data_folder):
+        sha.update(path.name.encode())
+        sha.update(path.read_bytes() if path.is_file() else b"<missing>")
+    return sha.hexdigest()
 
 
-def _cache_dir(app) -> Path:
-    configured = getattr(app.config, "nb_execution_cache_path", "") or ""
-    return Path(configured) if configured else Path(app.outdir).parent / ".jupyter_cache"
+def read_notebook_with_signature(text, *args, path=None, **kwargs):
+    """myst-nb's MyST notebook reader, plus the data signature in the first code cell."""
+    notebook = _read_myst_markdown_notebook(text, *args, path=path, **kwargs)
+    folder = find_data_folder(Path(path)) if path is not None else None
+    if folder is not None:
+        signature = data_signature(text, folder)
+        for cell in notebook.cells:
+            if cell.cell_type == "code":
+                cell.metadata[SIGNATURE_KEY] = {"data_signature": signature}
+                break
+    return notebook
 
 
-def _signature_path(app) -> Path:
-    return _cache_dir(app) / SIGNATURE_FILE
-
-
-def _data_folder(app) -> Path:
-    return Path(app.confdir) / "data"
-
-
-def _current_signatures(app) -> dict[str, str]:
-    signatures = {}
-    for docname in app.env.found_docs:
-        path = Path(app.env.doc2path(docname))
-        if path.suffix != ".md" or not path.is_file():
-            continue
-        text = path.read_text(encoding="utf-8")
-        if _is_notebook(text):
-            signatures[str(path.resolve())] = data_signature(text, _data_folder(app))
-    return signatures
-
-
-def _drop_cache_records(app, stale_paths: set[str]) -> None:
-    cache_dir = _cache_dir(app)
-    if not stale_paths or not cache_dir.exists():
+def _note_data_dependencies(app, docname, source):
+    text = source[0]
+    if "```{code-cell}" not in text:
         return
-    from jupyter_cache import get_cache
-
-    cache = get_cache(str(cache_dir))
-    for record in cache.list_cache_records():
-        if str(Path(record.uri).resolve()) in stale_paths:
-            cache.remove_cache(record.pk)
-            logger.info(f"[cscbook] data changed: re-executing {record.uri}")
-
-
-def _outdated_by_data(app, env, added, changed, removed):
-    previous = {}
-    path = _signature_path(app)
-    if path.is_file():
-        previous = json.loads(path.read_text(encoding="utf-8"))
-    current = _current_signatures(app)
-    app.cscbook_signatures = current
-    stale = {p for p, sig in current.items() if previous.get(p) != sig}
-    _drop_cache_records(app, stale)
-    outdated = []
-    for docname in env.found_docs:
-        doc_path = str(Path(env.doc2path(docname)).resolve())
-        if doc_path in stale and docname not in added and docname not in changed:
-            outdated.append(docname)
-    return outdated
-
-
-def _record_signatures(app, exception):
-    if exception is not None or app.builder.name == "linkcheck":
+    folder = find_data_folder(Path(app.env.doc2path(docname)))
+    if folder is None:
         return
-    signatures = getattr(app, "cscbook_signatures", None)
-    if signatures is None:
-        return
-    path = _signature_path(app)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(signatures, indent=1, sort_keys=True), encoding="utf-8")
+    for path in dependencies(text, folder):
+        if path.is_file():
+            app.env.note_dependency(str(path))
 
 
 def catalogue_markdown(package: dict) -> str:
@@ -186,15 +160,81 @@ def catalogue_markdown(package: dict) -> str:
 def _insert_catalogue(app, docname, source):
     if CATALOGUE_MARKER not in source[0]:
         return
-    descriptor = _data_folder(app) / book_data.DESCRIPTOR
-    app.env.note_dependency(str(descriptor))
+    folder = Path(app.confdir) / "data"
+    app.env.note_dependency(str(folder / book_data.DESCRIPTOR))
     app.env.note_dependency(__file__)  # the page changes when catalogue_markdown does
-    package = book_data.datapackage(_data_folder(app))
+    package = book_data.datapackage(folder)
     source[0] = source[0].replace(CATALOGUE_MARKER, catalogue_markdown(package))
 
 
+# MathJax 3 served from the site itself, so that pages with equations work offline.
+# The files come from the pinned PyPI package django-static-mathjax (MathJax 3.2.2,
+# Apache-2.0) and are copied next to _static, not into it: Jupyter Book would
+# otherwise add every .js file under _static to every page.
+MATHJAX_DIR = "mathjax"
+MATHJAX_PARTS = ("tex-chtml.js", "a11y", "ui", "input/tex/extensions", "output/chtml/fonts/woff-v2", "sre")
+OFFLINE_MATHJAX_PATH = f"../{MATHJAX_DIR}/tex-chtml.js"  # relative to _static
+
+
+def mathjax_source() -> Path:
+    import mathjax
+
+    return Path(mathjax.__file__).resolve().parent / "static" / "mathjax" / "es5"
+
+
+def _copy_offline_mathjax(app):
+    if app.builder.format != "html" or app.config.mathjax_path != OFFLINE_MATHJAX_PATH:
+        return
+    import shutil
+
+    source = mathjax_source()
+    target = Path(app.outdir) / MATHJAX_DIR
+    stamp = target / ".copied-from"
+    if stamp.is_file() and stamp.read_text() == str(source):
+        return
+    for part in MATHJAX_PARTS:
+        origin = source / part
+        if origin.is_dir():
+            shutil.copytree(origin, target / part, dirs_exist_ok=True)
+        else:
+            (target / part).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(origin, target / part)
+    stamp.write_text(str(source))
+
+
+def _accessible_page(app, pagename, templatename, context, doctree):
+    """Fix, page by page, what the theme and docutils emit that an audit flags.
+
+    - Jupyter Book adds sphinx-thebe's inline configuration twice, which raises a
+      console error ("THEBE_JS_URL has already been declared"). The book has no
+      live-code buttons (thebe is off), so the thebe scripts are left out, and any
+      other script added twice is kept once.
+    - docutils marks bibliography entries with the deprecated ARIA role
+      ``doc-biblioentry`` inside a ``role="list"``; they become list items.
+    """
+    scripts = context.get("script_files")
+    if scripts is not None:
+        seen, kept = set(), []
+        for script in scripts:
+            filename = str(getattr(script, "filename", script) or "")
+            body = str(getattr(script, "attributes", {}).get("body", ""))
+            if "thebe" in filename.lower() or "THEBE_JS_URL" in body:
+                continue
+            key = (filename, body)
+            if key not in seen:
+                seen.add(key)
+                kept.append(script)
+        scripts[:] = kept
+    body = context.get("body")
+    if body and "doc-biblioentry" in body:
+        context["body"] = body.replace('role="doc-biblioentry"', 'role="listitem"')
+
+
 def setup(app):
-    app.connect("env-get-outdated", _outdated_by_data)
-    app.connect("build-finished", _record_signatures)
+    app.connect("html-page-context", _accessible_page)
+    app.connect("builder-inited", _copy_offline_mathjax)
+    # myst-nb looks this reader up by name each time it reads a MyST notebook.
+    myst_nb_read.read_myst_markdown_notebook = read_notebook_with_signature
+    app.connect("source-read", _note_data_dependencies)
     app.connect("source-read", _insert_catalogue)
     return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "1"}
