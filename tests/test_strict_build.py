@@ -37,6 +37,9 @@ def make_copy(destination: Path, chapters: list[str]) -> Path:
     shutil.copy(ROOT / "_config.yml", destination)
     shutil.copytree(ROOT / "data", destination / "data")
     shutil.copytree(ROOT / "book", destination / "book")
+    for folder in ("_static", "_templates", "latex"):  # theme files, favicon, LaTeX styles
+        if (ROOT / folder).is_dir():
+            shutil.copytree(ROOT / folder, destination / folder)
     toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
     kept = []
     for part in toc["parts"]:
