@@ -29,7 +29,7 @@ Bibliography and index
     The bibliography is printed where the bibliography page stands in the table
     of contents, under that page's title. Every use of a glossary term
     (``{term}``) adds an index entry next to the term's own (bold) entry, which
-    Sphinx makes from the glossary.
+    Sphinx makes from the glossary. DOI links print as their full address.
 """
 
 from __future__ import annotations
@@ -338,6 +338,30 @@ class HtmlTablesToLatex(SphinxPostTransform):
             bundle.replace_self(raw_latex(table_to_latex(table)))
 
 
+# --- Links in print -------------------------------------------------------------------
+
+
+class PrintableDoiLinks(SphinxPostTransform):
+    """Print a DOI link as its full address instead of "doi:..." plus a footnote.
+
+    In print every external link gets its address in a footnote
+    (``latex_show_urls``); for the bibliography's "doi:10.1038/..." links that
+    footnote would only repeat the DOI. Showing ``https://doi.org/10.1038/...``
+    in place is shorter and can be typed in. Runs before Sphinx adds the
+    footnotes (priority 400).
+    """
+
+    default_priority = 390
+    formats = ("latex",)
+
+    def run(self, **kwargs) -> None:
+        for ref in list(self.document.findall(nodes.reference)):
+            uri = ref.get("refuri", "")
+            text = ref.astext()
+            if text.lower().startswith("doi:") and uri.lower().endswith(text[4:].lower()):
+                ref.children = [nodes.Text(uri)]
+
+
 # --- Glossary terms in the index ---------------------------------------------------
 
 
@@ -582,6 +606,7 @@ def setup(app):
     app.add_config_value("cscbook_pdf_solutions_title", "Solutions to the exercises", "env")
     app.add_node(solution_node, override=True, latex=(visit_solution_node, depart_solution_node))
     app.add_post_transform(HtmlTablesToLatex)
+    app.add_post_transform(PrintableDoiLinks)
     app.add_post_transform(GlossaryTermsInIndex)
     app.add_post_transform(IntroAsChapter)
     app.add_post_transform(BookStructure)
