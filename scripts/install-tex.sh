@@ -33,7 +33,7 @@ missing() {
   fi
   if command -v fc-list >/dev/null 2>&1; then
     for item in "${FONTS[@]}"; do
-      fc-list ":family=$item" family | grep -q . || echo "font $item"
+      [ -n "$(fc-list ":family=$item" family 2>/dev/null)" ] || echo "font $item"
     done
   fi
 }
