@@ -59,7 +59,9 @@ def test_standard_error_matches_the_textbook_formula():
     def model(t):
         return four_pl(RYEGRASS_CONC, t[0], t[1], 10 ** t[2], t[3])
 
-    jac = np.column_stack([(model(theta + step * e) - model(theta - step * e)) / (2 * step) for e in np.eye(4)])
+    jac = np.column_stack(
+        [(model(theta + step * e) - model(theta - step * e)) / (2 * step) for e in np.eye(4)]
+    )
     covariance = ours.residual_sd**2 * np.linalg.inv(jac.T @ jac)
     assert ours.se_log10_ic50 == pytest.approx(np.sqrt(covariance[2, 2]), rel=1e-4)
 
