@@ -4,6 +4,8 @@
   ``data/datapackage.json``;
 - :mod:`cscbook.style` holds the book's plot style and colours;
 - :mod:`cscbook.dilution` holds the single-hit model taught in chapter 1.
+- :mod:`cscbook.doseresponse` holds the four-parameter logistic fit and bootstrap taught in
+  chapter 6.
 """
 
 from .data import DataValidationError, data_dir, datapackage, load, resource
