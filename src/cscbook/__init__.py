@@ -3,7 +3,8 @@
 - :func:`load` reads a dataset from ``data/`` and checks it against
   ``data/datapackage.json``;
 - :mod:`cscbook.style` holds the book's plot style and colours;
-- :mod:`cscbook.dilution` holds the single-hit model taught in chapter 1.
+- :mod:`cscbook.dilution` holds the single-hit model taught in chapter 1;
+- :mod:`cscbook.metaanalysis` holds the pooling methods taught in chapter 10.
 """
 
 from .data import DataValidationError, data_dir, datapackage, load, resource
