@@ -10,7 +10,7 @@ JB_FLAGS := -W -n --keep-going
 export PYTHONHASHSEED := 0
 export SOURCE_DATE_EPOCH := 1767225600
 
-.PHONY: help venv html pdf pdf-build tex test lint data clean
+.PHONY: help venv html pdf pdf-build tex test lint data clean browser-tools bench
 
 # The PDF: Sphinx's LaTeX (via Jupyter Book), then latexmk with xelatex and xindy. The
 # notebooks are not executed again: the build reuses the execution cache in _build/.
@@ -26,6 +26,7 @@ help:
 	@echo "make pdf    build the whole book as one PDF, _build/latex/cscbook.pdf"
 	@echo "            (installs TeX Live from Debian first if it is missing: scripts/install-tex.sh)"
 	@echo "make test   build, then run every test (the PDF's too when xelatex is installed)"
+	@echo "make bench  time clean, no-change and one-chapter rebuilds against the sample book"
 	@echo "make data   regenerate the simulated datasets from their seeded generators"
 	@echo "make lint   run ruff on the package, tests and generators"
 	@echo "make clean  remove _build (the execution cache included)"
@@ -60,13 +61,21 @@ pdf-build: $(STAMP)
 	@test -s $(PDF)
 	@echo "PDF: $(PDF) ($$(pdfinfo $(PDF) 2>/dev/null | sed -n 's/^Pages: *//p') pages, $$(du -h $(PDF) | cut -f1))"
 
+# Chromium (Debian) and the pinned npm tools for the browser tests. Outside CI a
+# machine that cannot install them skips those tests; in CI they are required.
+browser-tools:
+	bash scripts/install-browser-tools.sh || [ -z "$$CI" ]
+
 # The PDF tests run whenever the TeX tools are installed (and always in CI: .ci/run).
-test: html
+test: html browser-tools
 	$(if $(HAVE_TEX),$(MAKE) pdf-build)
 	$(BIN)/python -m pytest
 
+bench: $(STAMP)
+	$(BIN)/python scripts/bench.py
+
 lint: $(STAMP)
-	$(BIN)/ruff check src tests data/generators
+	$(BIN)/ruff check src tests data/generators scripts
 
 data: $(STAMP)
 	@for script in data/generators/*.py; do \

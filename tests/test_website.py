@@ -93,7 +93,7 @@ def test_every_internal_link_image_and_anchor_resolves(built_html):
 
 def test_maths_is_served_from_the_site(built_html):
     page = (built_html / "book" / "part1" / "01-limiting-dilution.html").read_text(encoding="utf-8")
-    scripts = re.findall(r'<script[^>]*src="([^"]*tex-chtml[^"]*)"', page)
+    scripts = re.findall(r'<script[^>]*src="([^"]*mathjax/startup[^"]*)"', page)
     assert scripts, "no MathJax script on a page with equations"
     local = (built_html / "book" / "part1" / scripts[0].split("?")[0]).resolve()
     assert local.is_file(), local
