@@ -362,6 +362,31 @@ class PrintableDoiLinks(SphinxPostTransform):
                 ref.children = [nodes.Text(uri)]
 
 
+class PlainCitationsInCaptions(SphinxPostTransform):
+    """Citations in figure captions and headings print as text, without a link.
+
+    LaTeX copies captions and headings into its lists (moving arguments), where the
+    link of an author-year citation (raw LaTeX from pybtex) breaks the build ("Argument of \\Hy@tempa has
+    an extra }"). The citation's text stays; the bibliography is a page away.
+    Runs after references are resolved (priority 10).
+    """
+
+    default_priority = 20
+    formats = ("latex",)
+
+    def run(self, **kwargs) -> None:
+        def is_citation(node):
+            return isinstance(node, nodes.inline) and "bibtex-citation" in node.get("classes", [])
+
+        for holder in list(self.document.findall(lambda n: isinstance(n, (nodes.caption, nodes.title)))):
+            for citation in list(holder.findall(is_citation)):
+                for ref in list(citation.findall(nodes.reference)):
+                    ref.replace_self(nodes.inline("", "", *ref.children))
+                # pybtex's LaTeX backend writes the link as raw "\hyperlink{...}{" ... "}"
+                for raw in list(citation.findall(lambda n: "raw" in type(n).__name__.lower())):
+                    raw.parent.remove(raw)
+
+
 # --- Glossary terms in the index ---------------------------------------------------
 
 
@@ -607,6 +632,7 @@ def setup(app):
     app.add_node(solution_node, override=True, latex=(visit_solution_node, depart_solution_node))
     app.add_post_transform(HtmlTablesToLatex)
     app.add_post_transform(PrintableDoiLinks)
+    app.add_post_transform(PlainCitationsInCaptions)
     app.add_post_transform(GlossaryTermsInIndex)
     app.add_post_transform(IntroAsChapter)
     app.add_post_transform(BookStructure)
