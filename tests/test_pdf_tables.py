@@ -54,6 +54,24 @@ def test_a_grouped_index_is_printed_once_per_group():
     assert r"\textbf{population}" in latex and r"\textbf{dose}" in latex
 
 
+def test_a_wide_table_with_prose_wraps_the_prose_instead_of_shrinking():
+    frame = pd.DataFrame({
+        "parameter": ["d0", "ax"], "compartment": ["stem", "progenitor"], "value": [0.003, 0.8],
+        "unit": ["per day", "per day"],
+        "meaning": ["Death (loss) rate of stem cells, per day, in both cell lines",
+                    "Progenitors produced per normal stem cell per day"],
+    })
+    latex = latex_of(frame)
+    assert r"\begin{tabularx}{\linewidth}" in latex and "adjustbox" not in latex
+    assert r">{\raggedright\arraybackslash}X" in latex
+
+
+def test_a_wide_table_of_numbers_is_shrunk_to_the_line():
+    frame = pd.DataFrame(np.arange(40).reshape(2, 20) * 1000.5)
+    latex = latex_of(frame)
+    assert r"max width=\linewidth" in latex and r"\footnotesize" in latex
+
+
 def test_a_long_frame_becomes_a_longtable_with_a_repeated_header():
     frame = pd.DataFrame({"dose": range(40), "positive": range(40)})
     latex = latex_of(frame)

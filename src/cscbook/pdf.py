@@ -220,6 +220,10 @@ def _grid(rows: list[list[Cell]]) -> list[list[Cell | None]]:
     return [line + [Cell("", False)] * (width - len(line)) for line in grid]
 
 
+# Characters (column padding included) that fit on a line of a code cell's output in
+# \small type; a wider table is set smaller, wrapped or shrunk to the line.
+SMALL_LINE = 80
+FOOTNOTESIZE_LINE = 92
 NUMBER = re.compile(r"^[-+−]?(\d[\d,_ ]*)?(\.\d+)?([eE][-+]?\d+)?%?$")
 MISSING_VALUES = {"", "NaN", "nan", "<NA>", "NaT", "None", "...", "…", "inf", "-inf"}
 
@@ -255,7 +259,17 @@ def table_to_latex(table: HtmlTable) -> str:
         for c in range(ncols)
     ]
     estimate = sum(widths) + 2 * ncols  # characters, column padding included
-    size = r"\small" if estimate <= 80 else r"\footnotesize"
+    size = r"\small" if estimate <= SMALL_LINE else r"\footnotesize"
+    # A table too wide for the line, with long prose in some columns (a "meaning" or
+    # "note" column), wraps those columns rather than shrinking the whole table.
+    wrapped = []
+    if estimate > SMALL_LINE:
+        wide_text = [c for c in range(ncols) if align[c] == "l" and not index_cols[c] and widths[c] > 24]
+        fixed = sum(widths[c] for c in range(ncols) if c not in wide_text) + 2 * ncols
+        for font, capacity in ((r"\small", SMALL_LINE), (r"\footnotesize", FOOTNOTESIZE_LINE)):
+            if wide_text and fixed <= capacity - 22 * len(wide_text):
+                wrapped, size = wide_text, font
+                break
 
     def line(row: list[Cell | None], header_row: bool) -> str:
         out = []
@@ -277,7 +291,9 @@ def table_to_latex(table: HtmlTable) -> str:
 
     head_lines = [line(r, True) for r in head]
     body_lines = [line(r, False) for r in body]
-    spec = "@{}" + "".join(align) + "@{}"
+    spec = "@{}" + "".join(
+        r">{\raggedright\arraybackslash}X" if c in wrapped else align[c] for c in range(ncols)
+    ) + "@{}"
     out = [TABLE_MARKER, r"\begin{cscbooktable}{" + size + "}"]
     if len(body) > 30:
         out.append(r"\begin{longtable}{" + spec + "}")
@@ -295,16 +311,22 @@ def table_to_latex(table: HtmlTable) -> str:
     else:
         if table.caption:
             out.append(r"\cscbooktablecaption{" + tex_escape(table.caption, latex_engine="xelatex") + "}")
-        out.append(r"\begin{adjustbox}{max width=\linewidth}")
-        out.append(r"\begin{tabular}{" + spec + "}")
+        if wrapped:
+            out.append(r"\begin{tabularx}{\linewidth}{" + spec + "}")
+        else:
+            out.append(r"\begin{adjustbox}{max width=\linewidth}")
+            out.append(r"\begin{tabular}{" + spec + "}")
         out.append(r"\toprule")
         out += head_lines
         if head_lines:
             out.append(r"\midrule")
         out += body_lines
         out.append(r"\bottomrule")
-        out.append(r"\end{tabular}")
-        out.append(r"\end{adjustbox}")
+        if wrapped:
+            out.append(r"\end{tabularx}")
+        else:
+            out.append(r"\end{tabular}")
+            out.append(r"\end{adjustbox}")
     if table.after:
         out.append(r"\cscbooktablenote{" + tex_escape(table.after, latex_engine="xelatex") + "}")
     out.append(r"\end{cscbooktable}")
