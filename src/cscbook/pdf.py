@@ -453,7 +453,6 @@ class GlossaryTermsInIndex(SphinxPostTransform):
             entry["inline"] = True
             ref.parent.insert(ref.parent.index(ref), entry)
 
-
     @staticmethod
     def move_entry_out_of_term(term: nodes.term) -> None:
         """Write the glossary's own index entry from the definition, not the term.
