@@ -108,3 +108,22 @@ def test_part_captions_and_roman_numerals():
     assert match and roman_to_int(match.group(1)) == 3 and match.group(2) == "How to target CSCs"
     assert [roman_to_int(n) for n in ("I", "IV", "IX", "XII", "XIV")] == [1, 4, 9, 12, 14]
     assert PART_CAPTION.match("Back matter") is None
+
+
+def test_pages_read_by_the_pdf_build_are_read_again_by_the_next_website_build(tmp_path):
+    from types import SimpleNamespace
+
+    from cscbook.pdf import _forget_reread, _remember_pages_read_by_another_builder, _reread_for_html
+
+    env = SimpleNamespace(found_docs={"book/part1/01-a", "book/part1/02-b", "book/intro"})
+    latex = SimpleNamespace(builder=SimpleNamespace(format="latex"), doctreedir=str(tmp_path))
+    html = SimpleNamespace(builder=SimpleNamespace(format="html"), doctreedir=str(tmp_path))
+    _remember_pages_read_by_another_builder(latex, env, ["book/part1/01-a"])
+    _remember_pages_read_by_another_builder(latex, env, ["book/part1/02-b", "book/gone"])
+    _remember_pages_read_by_another_builder(html, env, ["book/intro"])  # the website's own reads
+    assert sorted(_reread_for_html(html, env, set(), set(), set())) == ["book/part1/01-a", "book/part1/02-b"]
+    assert _reread_for_html(latex, env, set(), set(), set()) == []
+    _forget_reread(html, RuntimeError("build failed"))
+    assert _reread_for_html(html, env, set(), set(), set())  # kept for the next try
+    _forget_reread(html, None)
+    assert _reread_for_html(html, env, set(), set(), set()) == []

@@ -25,6 +25,11 @@ Tables
     right-aligned, shrunk to the text width when it is too wide), with exactly
     the cell texts the website shows. Nothing is re-executed.
 
+Builders sharing one environment
+    The PDF and the website share ``_build/.doctrees``. Pages that a PDF build
+    reads again are read again by the next website build too, so that their HTML
+    is rewritten (Sphinx would otherwise keep the old page).
+
 Bibliography and index
     The bibliography is printed where the bibliography page stands in the table
     of contents, under that page's title. Every use of a glossary term
@@ -34,9 +39,11 @@ Bibliography and index
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
+from pathlib import Path
 
 from docutils import nodes
 from sphinx import addnodes
@@ -644,6 +651,43 @@ class BibliographyInPlace(SphinxPostTransform):
         page.replace(section, [raw_latex(rf"\renewcommand{{\bibname}}{{{name}}}" + "\n"), bibliography])
 
 
+# --- Builders sharing one environment ------------------------------------------------
+
+REREAD_FOR_HTML = "cscbook-reread-for-html.json"
+
+
+def _remember_pages_read_by_another_builder(app, env, docnames) -> None:
+    """Note the pages a LaTeX (or other non-HTML) build reads again.
+
+    All builders share ``_build/.doctrees``. A page that the PDF build re-reads
+    (because its data or the package changed) is up to date in that shared
+    environment afterwards, and the HTML builder, which rewrites a page only when
+    the environment or the page's source file changed, would keep its old HTML.
+    """
+    if app.builder.format == "html" or not docnames:
+        return
+    path = Path(app.doctreedir) / REREAD_FOR_HTML
+    pending = set(json.loads(path.read_text(encoding="utf-8"))) if path.is_file() else set()
+    path.write_text(json.dumps(sorted(pending | set(docnames))), encoding="utf-8")
+
+
+def _reread_for_html(app, env, added, changed, removed) -> list[str]:
+    """In an HTML build, read again the pages another builder read since the last one."""
+    if app.builder.format != "html":
+        return []
+    path = Path(app.doctreedir) / REREAD_FOR_HTML
+    if not path.is_file():
+        return []
+    app.cscbook_reread = path
+    return [name for name in json.loads(path.read_text(encoding="utf-8")) if name in env.found_docs]
+
+
+def _forget_reread(app, exception) -> None:
+    path = getattr(app, "cscbook_reread", None)
+    if exception is None and path is not None and path.is_file():
+        path.unlink()
+
+
 def setup(app):
     app.setup_extension("sphinx_exercise")
     from sphinx_exercise.nodes import solution_node
@@ -658,4 +702,7 @@ def setup(app):
     app.add_post_transform(IntroAsChapter)
     app.add_post_transform(BookStructure)
     app.add_post_transform(BibliographyInPlace)
+    app.connect("env-before-read-docs", _remember_pages_read_by_another_builder)
+    app.connect("env-get-outdated", _reread_for_html)
+    app.connect("build-finished", _forget_reread)
     return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "1"}
