@@ -127,3 +127,15 @@ def test_pages_read_by_the_pdf_build_are_read_again_by_the_next_website_build(tm
     assert _reread_for_html(html, env, set(), set(), set())  # kept for the next try
     _forget_reread(html, None)
     assert _reread_for_html(html, env, set(), set(), set()) == []
+
+
+def test_a_pivoted_frame_has_no_empty_header_cells_on_the_website_or_in_print():
+    from cscbook.display import dataframe_html
+
+    long = pd.DataFrame({"quantity": ["sp", "sp", "non_sp", "non_sp"],
+                         "statistic": ["mean", "sd", "mean", "sd"], "value": [5.8, 1.2, 1.1, 0.7]})
+    wide = long.pivot(index="quantity", columns="statistic", values="value").reset_index()
+    html = dataframe_html(wide)
+    assert "<th></th>" not in html
+    table = parse_html_table(html)
+    assert [len(row) for row in table.head + table.body] == [3] * 3

@@ -23,6 +23,9 @@ def dataframe_html(frame: pd.DataFrame) -> str:
         names = [name if name is not None else f"level_{i}" for i, name in enumerate(frame.index.names)]
         shown = frame.rename_axis(names).reset_index()
         index = False
+    if shown.columns.name is not None:
+        # a named column axis (e.g. after a pivot) would add an empty header cell per row
+        shown = shown.rename_axis(columns=None)
     if isinstance(shown.columns, pd.MultiIndex):
         shown = shown.copy()
         shown.columns = [" / ".join(str(part) for part in column if str(part)) for column in shown.columns]
