@@ -10,13 +10,14 @@ JB_FLAGS := -W -n --keep-going
 export PYTHONHASHSEED := 0
 export SOURCE_DATE_EPOCH := 1767225600
 
-.PHONY: help venv html assignments grade test lint data clean
+.PHONY: help venv html assignments grade test lint data clean browser-tools bench
 
 help:
 	@echo "make html   build the website into _build/html (creates .venv on first use)"
 	@echo "make assignments  student and instructor notebooks, zips and autograders in _build/classroom"
 	@echo "make grade SUBMISSIONS=folder  grade submitted notebooks into folder/scores.csv"
 	@echo "make test   build, then run every test"
+	@echo "make bench  time clean, no-change and one-chapter rebuilds against the sample book"
 	@echo "make data   regenerate the simulated datasets from their seeded generators"
 	@echo "make lint   run ruff on the package, tests and generators"
 	@echo "make clean  remove _build (the execution cache included)"
@@ -49,11 +50,19 @@ grade: $(STAMP)
 	@test -n "$(SUBMISSIONS)" || { echo "usage: make grade SUBMISSIONS=folder/of/notebooks"; exit 2; }
 	$(BIN)/python -m cscbook.classroom grade "$(SUBMISSIONS)" --jobs $(JOBS)
 
-test: html
+# Chromium (Debian) and the pinned npm tools for the browser tests. Outside CI a
+# machine that cannot install them skips those tests; in CI they are required.
+browser-tools:
+	bash scripts/install-browser-tools.sh || [ -z "$$CI" ]
+
+test: html browser-tools
 	$(BIN)/python -m pytest
 
+bench: $(STAMP)
+	$(BIN)/python scripts/bench.py
+
 lint: $(STAMP)
-	$(BIN)/ruff check src tests data/generators
+	$(BIN)/ruff check src tests data/generators scripts
 
 data: $(STAMP)
 	@for script in data/generators/*.py; do \

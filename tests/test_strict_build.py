@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 import yaml
+
+from cscbook.bookcopy import copy_book
 
 from .conftest import ROOT
 
@@ -33,10 +34,7 @@ def build(folder: Path) -> subprocess.CompletedProcess:
 
 def make_copy(destination: Path, chapters: list[str]) -> Path:
     """A copy of the book whose only numbered chapters are ``chapters``."""
-    destination.mkdir(parents=True, exist_ok=True)
-    shutil.copy(ROOT / "_config.yml", destination)
-    shutil.copytree(ROOT / "data", destination / "data")
-    shutil.copytree(ROOT / "book", destination / "book")
+    copy_book(ROOT, destination)
     toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
     kept = []
     for part in toc["parts"]:

@@ -3,7 +3,12 @@
 - :func:`load` reads a dataset from ``data/`` and checks it against
   ``data/datapackage.json``;
 - :mod:`cscbook.style` holds the book's plot style and colours;
-- :mod:`cscbook.dilution` holds the single-hit model taught in chapter 1.
+- models taught in a chapter and reused later live in their own modules:
+  :mod:`cscbook.dilution` (chapter 1, the single-hit model),
+  :mod:`cscbook.hierarchy` (chapter 3, the stem-progenitor-differentiated model),
+  :mod:`cscbook.summary_stats` (chapter 5, Welch's t-test from summary statistics),
+  :mod:`cscbook.doseresponse` (chapter 6, four-parameter logistic fit and bootstrap),
+  :mod:`cscbook.metaanalysis` (chapter 10, inverse-variance and DerSimonian-Laird pooling).
 """
 
 from .data import DataValidationError, data_dir, datapackage, load, resource

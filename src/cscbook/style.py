@@ -84,7 +84,11 @@ def population_style(population: str) -> dict:
 
 
 def use_book_style() -> None:
-    """Set matplotlib defaults: palette, sizes that read on screen and in print."""
+    """Set matplotlib defaults (palette, sizes that read on screen and in print) and,
+    in a notebook, the book's accessible table display."""
+    from .display import use_book_display
+
+    use_book_display()
     mpl.rcParams.update(
         {
             "figure.figsize": (6.4, 4.0),

@@ -1,0 +1,193 @@
+"""The website works offline, has no broken links and passes an accessibility audit.
+
+The browser checks drive Debian's Chromium (installed by
+``scripts/install-browser-tools.sh``, which ``make test`` runs) through
+playwright-core, serving the built site from a local HTTP server on 127.0.0.1.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import json
+import os
+import re
+import shutil
+import subprocess
+import threading
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import pytest
+from bs4 import BeautifulSoup
+
+from .conftest import HTML, ROOT
+
+BROWSER_DIR = ROOT / "tests" / "browser"
+RESOURCE_ATTRIBUTES = {
+    "script": "src", "link": "href", "img": "src", "iframe": "src", "source": "src",
+    "video": "src", "audio": "src", "embed": "src", "object": "data",
+}
+EXTERNAL = re.compile(r"^(?:[a-z][a-z0-9+.-]*:)?//", re.IGNORECASE)
+
+
+def html_pages() -> list[Path]:
+    """The site's pages (theme template fragments copied into _static are not pages)."""
+    return sorted(
+        path for path in HTML.rglob("*.html")
+        if path.relative_to(HTML).parts[0] not in ("_static", "_sources", "mathjax")
+    )
+
+
+def test_no_page_references_an_external_resource(built_html):
+    problems = []
+    for path in html_pages():
+        soup = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+        for tag, attribute in RESOURCE_ATTRIBUTES.items():
+            for element in soup.find_all(tag):
+                value = element.get(attribute, "")
+                if tag == "link" and "stylesheet" not in element.get("rel", []) and \
+                        "preload" not in element.get("rel", []) and "icon" not in element.get("rel", []):
+                    continue
+                if EXTERNAL.match(value):
+                    problems.append(f"{path.relative_to(HTML)}: <{tag} {attribute}={value}>")
+    for css in HTML.rglob("*.css"):
+        for url in re.findall(r"url\(\s*['\"]?([^'\")]+)", css.read_text(encoding="utf-8", errors="replace")):
+            if EXTERNAL.match(url):
+                problems.append(f"{css.relative_to(HTML)}: url({url})")
+    assert not problems, "external resources:\n" + "\n".join(problems[:20])
+
+
+def _anchors(path: Path, cache: dict) -> set[str]:
+    if path not in cache:
+        soup = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+        cache[path] = {el.get("id") for el in soup.find_all(id=True)} | {
+            el.get("name") for el in soup.find_all("a", attrs={"name": True})
+        }
+    return cache[path]
+
+
+def test_every_internal_link_image_and_anchor_resolves(built_html):
+    broken, anchors = [], {}
+    for path in html_pages():
+        soup = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+        references = [(a.name, a.get("href")) for a in soup.find_all(["a", "link"], href=True)]
+        references += [(el.name, el.get("src")) for el in soup.find_all(["img", "script"], src=True)]
+        for tag, target in references:
+            if not target or EXTERNAL.match(target) or target.startswith(("mailto:", "javascript:", "data:")):
+                continue
+            parts = urlsplit(target)
+            if parts.scheme:
+                continue
+            file = (path.parent / unquote(parts.path)).resolve() if parts.path else path
+            if file.is_dir():
+                file = file / "index.html"
+            if not file.exists():
+                broken.append(f"{path.relative_to(HTML)}: <{tag}> {target} (no such file)")
+                continue
+            fragment = unquote(parts.fragment)
+            if fragment and file.suffix == ".html" and fragment not in _anchors(file, anchors):
+                broken.append(f"{path.relative_to(HTML)}: <{tag}> {target} (no such anchor)")
+    assert not broken, f"{len(broken)} broken links:\n" + "\n".join(broken[:30])
+
+
+def test_maths_is_served_from_the_site(built_html):
+    page = (built_html / "book" / "part1" / "01-limiting-dilution.html").read_text(encoding="utf-8")
+    scripts = re.findall(r'<script[^>]*src="([^"]*mathjax/startup[^"]*)"', page)
+    assert scripts, "no MathJax script on a page with equations"
+    local = (built_html / "book" / "part1" / scripts[0].split("?")[0]).resolve()
+    assert local.is_file(), local
+    assert (built_html / "mathjax" / "output" / "chtml" / "fonts" / "woff-v2").is_dir()
+
+
+# ----------------------------------------------------------------------------- browser
+
+def _browser_tools_missing() -> str | None:
+    chromium = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+    if not Path(chromium).exists() and not shutil.which("chromium"):
+        return "Chromium is not installed (run scripts/install-browser-tools.sh)"
+    if not (BROWSER_DIR / "node_modules" / "playwright-core").is_dir():
+        return "npm test tools are not installed (run scripts/install-browser-tools.sh)"
+    if not shutil.which("node"):
+        return "node is not installed"
+    return None
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="session")
+def browser_report(built_html, tmp_path_factory):
+    missing = _browser_tools_missing()
+    if missing:
+        if os.environ.get("CI"):
+            pytest.fail(f"{missing}; CI must run the browser checks")
+        pytest.skip(missing)
+    handler = functools.partial(_QuietHandler, directory=str(built_html))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    base = f"http://127.0.0.1:{server.server_address[1]}/"
+    try:
+        urls = [
+            base + str(path.relative_to(built_html))
+            for path in html_pages()
+            if 'http-equiv="Refresh"' not in path.read_text(encoding="utf-8")  # redirect stubs
+        ]
+        urls.append((built_html / "book" / "part1" / "01-limiting-dilution.html").as_uri())
+        output = tmp_path_factory.mktemp("browser") / "report.json"
+        result = subprocess.run(
+            ["node", str(BROWSER_DIR / "audit.mjs"), str(output), *urls],
+            capture_output=True, text=True, timeout=900,
+        )
+        assert result.returncode == 0, result.stderr[-3000:]
+        report = json.loads(output.read_text(encoding="utf-8"))
+    finally:
+        server.shutdown()
+    return {"base": base, "pages": report}
+
+
+def _name(entry, base):
+    return entry["url"].replace(base, "") if entry["url"].startswith(base) else entry["url"]
+
+
+def test_pages_request_nothing_from_outside_in_a_browser(browser_report):
+    base = browser_report["base"]
+    outside = []
+    for entry in browser_report["pages"]:
+        for url in entry["requests"]:
+            if not url.startswith((base, "file://", "data:", "blob:")):
+                outside.append(f"{_name(entry, base)} -> {url}")
+    assert not outside, "requests leaving the site:\n" + "\n".join(outside[:20])
+
+
+def test_pages_have_no_console_errors_or_failed_requests(browser_report):
+    base = browser_report["base"]
+    problems = []
+    for entry in browser_report["pages"]:
+        problems += [f"{_name(entry, base)}: {message}" for message in entry["consoleErrors"]]
+        problems += [f"{_name(entry, base)}: failed {request}" for request in entry["failedRequests"]]
+    assert not problems, "\n".join(problems[:20])
+
+
+def test_equations_render_offline_from_a_server_and_from_disk(browser_report):
+    pages = [entry for entry in browser_report["pages"] if entry["math"]["hasMath"]]
+    assert any(entry["url"].startswith("file://") for entry in pages)
+    for entry in pages:
+        assert entry["math"]["mathjaxLoaded"], f"MathJax did not load on {entry['url']}"
+        assert entry["math"]["rendered"] > 0, f"no equation rendered on {entry['url']}"
+
+
+def test_no_accessibility_violations(browser_report):
+    base = browser_report["base"]
+    problems = []
+    for entry in browser_report["pages"]:
+        for violation in entry["violations"]:
+            targets = "; ".join(str(node["target"]) for node in violation["nodes"][:3])
+            problems.append(
+                f"{_name(entry, base)}: {violation['id']} ({violation['impact']}, "
+                f"{violation['count']} nodes): {violation['help']} [{targets}]"
+            )
+    assert not problems, f"{len(problems)} axe violations:\n" + "\n".join(problems[:40])
