@@ -127,7 +127,9 @@ def solution_material(chapter) -> tuple[list[str], list[str]]:
             line = line.strip()
             if len(line) >= 16 and not line.startswith((":", "#")) and squash(line) not in other_text:
                 code.append(line)
-    without_code = re.sub(r"```.*?```", " ", solution_text, flags=re.DOTALL)
+    without_code = re.sub(r"```\{code-cell\}[^\n]*\n.*?\n```", " ", solution_text, flags=re.DOTALL)
+    without_code = "\n".join(line for line in without_code.splitlines()
+                             if not line.lstrip().startswith(("```", ":")))
     without_roles = re.sub(r"\{[\w:-]+\}`[^`]*`|\$[^$]*\$|`[^`]*`|\*+", " ", without_code)
     for sentence in re.split(r"(?<=[.!?:;])\s+", squash(without_roles)):
         words = sentence.split()
@@ -468,3 +470,60 @@ def test_instructor_guide_explains_editions_checks_grading_and_schedule(built_ht
         hrefs = [a["href"] for a in soup.find_all("a", href=True)
                  if a["href"].endswith(f"{chapter.slug}.zip")]
         assert hrefs and (page.parent / hrefs[0]).resolve().is_file()
+
+
+def test_myst_becomes_plain_markdown():
+    class FakeReferences:
+        problems: list = []
+
+        def number(self, label, docname):
+            return {"fig-a": "Fig. 2.1", "eq-a": "(2.1)"}.get(label, label)
+
+        def bare_number(self, label, docname):
+            return self.number(label, docname).split()[-1]
+
+        def title(self, label, docname):
+            return "The data"
+
+        def cite(self, role, keys):
+            return "Smith (2020)" if role == "cite:t" else "(Smith, 2020)"
+
+    converter = classroom.Converter("book/part1/02-x", FakeReferences(), {"n_cells": "1234.5678"})
+    source = "\n".join([
+        "(sec-data)=",
+        "% a MyST comment",
+        "See {numref}`fig-a`, {numref}`Figure %s <fig-a>`, equation {eq}`eq-a`, {ref}`sec-data`,",
+        "{term}`cancer stem cells <cancer stem cell>` as {cite:t}`smith2020` found {cite:p}`smith2020`;",
+        "about {glue:text}`n_cells:,.0f` cells.",
+        "",
+        "$$",
+        "y = x",
+        "$$ (eq-a)",
+        "",
+        "```{admonition} Data card",
+        ":class: note",
+        "",
+        "Some **text**.",
+        "```",
+        "",
+        "```python",
+        "print('{term}`kept as code`')",
+        "```",
+    ])
+    blocks = converter.blocks(source)
+    text = "\n".join(b for b in blocks if isinstance(b, str))
+    assert "See Fig. 2.1, Figure 2.1, equation (2.1), The data," in text
+    assert "cancer stem cells as Smith (2020) found (Smith, 2020);" in text
+    assert "about 1,235 cells." in text
+    assert "\\tag{2.1}\n$$" in text
+    assert "> **Data card**\n>\n> Some **text**." in text
+    assert "print('{term}`kept as code`')" in text
+    assert "(sec-data)=" not in text and "MyST comment" not in text
+
+    gated = "\n".join([
+        "```{exercise-start} A title", ":label: ex-x-1", "```", "Do it.", "```{exercise-end}", "```",
+        "```{solution-start} ex-x-1", ":class: dropdown", "```", "Secret.", "```{solution-end}", "```",
+    ])
+    kinds = [(b.kind, b.label) if isinstance(b, classroom.Marker) else b.strip() for b in converter.blocks(gated)]
+    assert kinds == [("exercise-start", "ex-x-1"), "Do it.", ("exercise-end", ""),
+                     ("solution-start", "ex-x-1"), "Secret.", ("solution-end", "")]

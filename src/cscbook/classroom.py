@@ -46,6 +46,7 @@ import time
 import zipfile
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from html import unescape
 from pathlib import Path
 
 import nbformat
@@ -189,67 +190,93 @@ def check_declarations(notebook) -> dict[str, dict]:
 # --------------------------------------------------------------------------------------
 
 
+NUMBER_OR_HEADING = re.compile(
+    r'<span class="caption-number">(?P<number>.*?)</span>'
+    r'|<span class="eqno">(?P<eqno>\([^<]*\))'
+    r'|<h[1-6][^>]*>(?P<heading>.*?)<a class="headerlink"',
+    re.DOTALL,
+)
+
+
 class References:
     """Numbers and titles of labels (from the built HTML), citations (from the .bib)."""
 
     def __init__(self, root: Path):
         self.root = root
         self.html = root / "_build" / "html"
-        self._pages: dict[str, object] = {}
+        self._pages: dict[str, str] = {}
         self._bib = None
-        self._docnames = None
+        self._id_index: dict[str, list[str]] | None = None
         self.cited: list[str] = []
         self.problems: list[str] = []
 
-    def _ids(self, docname: str) -> dict:
-        """Every element with an id on a page of the website, by id (parsed once)."""
+    def _page(self, docname: str) -> str:
+        """The content (``<main>``) of a page of the built website."""
         if docname not in self._pages:
-            from bs4 import BeautifulSoup
-
             path = self.html / f"{docname}.html"
             text = path.read_text(encoding="utf-8") if path.is_file() else ""
             start, end = text.find("<main"), text.rfind("</main>")
-            if start >= 0 and end > start:  # parse only the page's content: much faster
-                text = text[start:end + len("</main>")]
-            main = BeautifulSoup(text, "html.parser").find("main")
-            self._pages[docname] = {e["id"]: e for e in main.find_all(id=True)} if main else {}
+            self._pages[docname] = text[start:end] if start >= 0 and end > start else text
         return self._pages[docname]
 
-    def _find(self, label: str, docname: str):
-        ids = [label, f"equation-{label}", label.replace("_", "-")]
-        if self._docnames is None:
-            self._docnames = toc_docnames(self.root)
-        for name in [docname] + [d for d in self._docnames if d != docname]:
-            page = self._ids(name)
-            for ident in ids:
-                if ident in page:
-                    return page[ident]
+    def _pages_with(self, ident: str) -> list[str]:
+        """Pages whose HTML has an element with this id."""
+        if self._id_index is None:
+            self._id_index = {}
+            for name in toc_docnames(self.root):
+                for found in re.findall(r'\bid="([^"]+)"', self._page(name)):
+                    self._id_index.setdefault(found, []).append(name)
+        return self._id_index.get(ident, [])
+
+    def _describe(self, label: str, docname: str) -> dict | None:
+        """The number and title of a label, read from the HTML: {"number": .., "title": ..}.
+
+        Sphinx writes a numbered element's number (``caption-number`` for figures, tables
+        and exercises, ``eqno`` for equations) or a section's heading (with its
+        ``section-number``) right after the element that carries the id, so the first of
+        them after the id is the one.
+        """
+        for ident in (label, f"equation-{label}", label.replace("_", "-")):
+            for name in sorted(self._pages_with(ident), key=lambda page: page != docname):
+                html = self._page(name)
+                found = NUMBER_OR_HEADING.search(html, html.find(f'id="{ident}"'))
+                if found is None:
+                    continue
+                if found["heading"] is not None:
+                    heading = found["heading"]
+                    number = re.search(r'<span class="section-number">(.*?)</span>', heading)
+                    title = re.sub(r'<span class="section-number">.*?</span>', "", heading)
+                    return {
+                        "number": unescape(number[1]).strip().rstrip(".") if number else "",
+                        "title": unescape(re.sub(r"<[^>]+>", "", title)).strip(),
+                        "section": True,
+                    }
+                number = found["number"] if found["number"] is not None else found["eqno"]
+                number = unescape(re.sub(r"<[^>]+>", "", number)).strip()
+                return {"number": number, "title": number, "section": False}
+        self.problems.append(f"unresolved reference {label!r}")
         return None
 
     def number(self, label: str, docname: str) -> str:
-        """'Fig. 1.2', 'Exercise 1.3', '(1.1)' for an equation; the label if unknown."""
-        element = self._find(label, docname)
-        if element is None:
-            self.problems.append(f"unresolved reference {label!r}")
+        """'Fig. 1.2', 'Exercise 1.3', '(1.1)' for an equation, 'Section 2.1'; the label if unknown."""
+        found = self._describe(label, docname)
+        if found is None:
             return label
-        number = element.find(class_="caption-number") or element.find(class_="eqno")
-        if number is None and element.name == "span":
-            number = element.find_next(class_="eqno")
-        if number is None:
-            return self.title(label, docname)
-        text = number.get_text(" ", strip=True).rstrip("#").strip()
-        return text
+        if found["section"]:
+            return f"Section {found['number']}" if found["number"] else found["title"]
+        return found["number"]
+
+    def bare_number(self, label: str, docname: str) -> str:
+        """Just the number ('1.2'), for ``{numref}`Figure %s <label>```."""
+        found = self._describe(label, docname)
+        if found is None:
+            return label
+        return found["number"].split()[-1] if found["number"] else found["title"]
 
     def title(self, label: str, docname: str) -> str:
-        element = self._find(label, docname)
-        if element is None:
-            self.problems.append(f"unresolved reference {label!r}")
-            return label
-        section = element if element.name == "section" else element.find_next("section")
-        heading = section.find(re.compile(r"^h[1-6]$")) if section is not None else None
-        if heading is None:
-            return label
-        return heading.get_text(" ", strip=True).rstrip("#¶").strip()
+        """What ``{ref}`label``` shows: a section's title, or a numbered element's number."""
+        found = self._describe(label, docname)
+        return label if found is None else found["title"]
 
     # citations ---------------------------------------------------------------------
     def _entries(self):
@@ -402,12 +429,11 @@ class Converter:
         shown, target = (explicit["text"], explicit["target"]) if explicit else (None, text)
         if role.startswith("cite"):
             return self.references.cite(role, text)
+        if role == "numref" and shown:
+            bare = self.references.bare_number(target.strip(), self.docname)
+            return shown.replace("%s", bare).replace("{number}", bare)
         if role in ("numref", "eq"):
-            number = self.references.number(target.strip(), self.docname)
-            if role == "numref" and shown:
-                bare = number.split()[-1] if number.split() else number
-                return shown.replace("%s", bare).replace("{number}", bare)
-            return number
+            return self.references.number(target.strip(), self.docname)
         if role == "ref":
             return shown if shown else self.references.title(target.strip(), self.docname)
         if role.startswith("glue"):
@@ -474,7 +500,8 @@ class Converter:
             index = end + 1
             directive = DIRECTIVE.match(fence["info"].strip())
             if directive is None:  # an ordinary code block: copy it untouched
-                buffer.extend([line, *body, marks])
+                flush()
+                out.append("\n".join([line, *body, marks]))
                 continue
             name, arg = directive["name"], directive["arg"].strip()
             options, content = parse_options(body)
@@ -755,7 +782,6 @@ def finish_notebook(chapter: Chapter, cells: list, edition: str, checks: dict, r
     for cell in notebook.cells:  # stable ids, so that regenerating gives the same file
         cell.pop("id", None)
     notebook.nbformat_minor = 4
-    nbformat.validate(notebook)
     return notebook
 
 
