@@ -53,6 +53,23 @@ def glued_number(page: str, name: str) -> float:
     return float(values[name])
 
 
+def executed_notebook(page: str):
+    """The executed notebook of a chapter, with its outputs, from the build's cache.
+
+    (myst-nb's copy in _build/jupyter_execute lacks outputs when it came from the cache.)
+    """
+    from jupyter_cache import get_cache
+
+    from cscbook.execute import read_notebook
+
+    cache = get_cache(str(BUILD / ".jupyter_cache"))
+    try:
+        record = cache.match_cache_notebook(read_notebook(ROOT / f"{page}.md"))
+    except KeyError:
+        pytest.fail(f"{page} is not in the execution cache: run `make html`")
+    return cache.get_cache_bundle(record.pk).nb
+
+
 @pytest.fixture(scope="session")
 def built_html() -> Path:
     if not (HTML / "index.html").is_file():

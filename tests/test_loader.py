@@ -147,8 +147,12 @@ def test_descriptor_is_complete(descriptor):
         for source in entry["sources"]:
             assert source.get("title") and source.get("location"), f"{name}: source incomplete"
             assert source.get("path", "").startswith(
-                ("https://doi.org/10.", "https://pubmed.ncbi.nlm.nih.gov/", "https://pmc.ncbi.nlm.nih.gov/")
+                ("https://doi.org/10.", "https://pubmed.ncbi.nlm.nih.gov/", "https://pmc.ncbi.nlm.nih.gov/",
+                 "https://ashpublications.org/")
             ), f"{name}: source without a DOI or PubMed link"
+            if not source["path"].startswith(("https://doi.org/", "https://pmc.", "https://pubmed.")):
+                assert "No DOI" in source["location"], f"{name}: a journal page instead of a DOI must say why"
+            assert "?term=" not in source["path"], f"{name}: a search is not a source"
         for field in entry["schema"]["fields"]:
             assert field.get("type") in ("string", "integer", "number", "boolean"), (name, field)
             assert field.get("description"), f"{name}.{field['name']}: no description"

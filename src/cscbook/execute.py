@@ -85,6 +85,8 @@ def main(argv: list[str] | None = None) -> int:
     from jupyter_cache.base import CacheBundleIn
 
     root = args.root.resolve()
+    if "CSCBOOK_DATA" not in os.environ and (root / "data" / "datapackage.json").is_file():
+        os.environ["CSCBOOK_DATA"] = str(root / "data")  # inherited by the kernels
     cache = get_cache(str(root / "_build" / ".jupyter_cache"))
     pending = []
     for path in toc_sources(root):

@@ -335,7 +335,15 @@ def _accessible_page(app, pagename, templatename, context, doctree):
         context["body"] = body.replace('role="doc-biblioentry"', 'role="listitem"')
 
 
+def _pin_data_folder(app, config):
+    """Chapters executed by this build read this book's data/, wherever they run."""
+    folder = Path(app.confdir) / "data"
+    if "CSCBOOK_DATA" not in os.environ and (folder / book_data.DESCRIPTOR).is_file():
+        os.environ["CSCBOOK_DATA"] = str(folder)
+
+
 def setup(app):
+    app.connect("config-inited", _pin_data_folder)
     app.connect("html-page-context", _accessible_page)
     app.connect("builder-inited", _copy_offline_mathjax)
     app.connect("builder-inited", _copy_late_assets_early)
