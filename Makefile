@@ -10,10 +10,12 @@ JB_FLAGS := -W -n --keep-going
 export PYTHONHASHSEED := 0
 export SOURCE_DATE_EPOCH := 1767225600
 
-.PHONY: help venv html test lint data clean browser-tools bench
+.PHONY: help venv html assignments grade test lint data clean browser-tools bench
 
 help:
 	@echo "make html   build the website into _build/html (creates .venv on first use)"
+	@echo "make assignments  student and instructor notebooks, zips and autograders in _build/classroom"
+	@echo "make grade SUBMISSIONS=folder  grade submitted notebooks into folder/scores.csv"
 	@echo "make test   build, then run every test"
 	@echo "make bench  time clean, no-change and one-chapter rebuilds against the sample book"
 	@echo "make data   regenerate the simulated datasets from their seeded generators"
@@ -33,10 +35,20 @@ $(STAMP): requirements.txt pyproject.toml
 # the build then renders them from the cache and reports any that failed.
 JOBS ?= 2
 
+# The classroom edition is made from the chapter sources and the execution cache (no
+# chapter runs again); html writes it too, because every chapter page links its zip.
 html: $(STAMP)
 	$(BIN)/python -m cscbook.execute --jobs $(JOBS) .
 	$(BIN)/jupyter-book build . $(JB_FLAGS)
+	$(BIN)/python -m cscbook.classroom build .
 	@echo "Website: _build/html/index.html"
+
+assignments: html
+	@echo "Classroom edition: _build/classroom (student/, instructor/, zips/, autograder/)"
+
+grade: $(STAMP)
+	@test -n "$(SUBMISSIONS)" || { echo "usage: make grade SUBMISSIONS=folder/of/notebooks"; exit 2; }
+	$(BIN)/python -m cscbook.classroom grade "$(SUBMISSIONS)" --jobs $(JOBS)
 
 # Chromium (Debian) and the pinned npm tools for the browser tests. Outside CI a
 # machine that cannot install them skips those tests; in CI they are required.

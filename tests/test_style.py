@@ -30,3 +30,19 @@ def test_book_style_sets_palette_and_print_friendly_sizes():
 def test_unknown_population_is_a_clear_error():
     with pytest.raises(KeyError, match="unknown population 'stem'"):
         population_style("stem")
+
+
+def test_dataframe_html_has_no_empty_header_cell():
+    import pandas as pd
+
+    from cscbook.display import dataframe_html
+
+    matrix = pd.DataFrame(
+        [[0.75, 0.25], [0.05, 0.95]],
+        index=pd.Index(["stem-like", "bulk"], name="today"),
+        columns=pd.Index(["stem-like", "bulk"], name="tomorrow"),
+    )
+    html = dataframe_html(matrix)
+    assert "<th></th>" not in html and "today / tomorrow" in html
+    plain = pd.DataFrame({"dose": [1, 2]}).rename_axis(columns="population")
+    assert "<th></th>" not in dataframe_html(plain)

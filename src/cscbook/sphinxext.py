@@ -12,6 +12,12 @@ Data-aware cache
     them changes. ``cscbook.execute`` reads notebooks the same way, so notebooks it
     pre-executes in parallel are found in the cache by the build.
 
+Classroom edition
+    Every chapter page gets a "Download as an assignment" link to its student zip
+    (written by ``cscbook.classroom``), and the instructor guide's lines
+    ``<!-- classroom-chapters -->`` and ``<!-- classroom-schedule -->`` become the map
+    of chapters (objectives, skills, exercises, checks) and the 13-week schedule.
+
 Data catalogue
     A page holding the line ``<!-- data-catalogue -->`` gets, at build time, one
     section per dataset in ``data/datapackage.json``: its title, provenance,
@@ -33,11 +39,14 @@ from . import data as book_data
 
 LOAD_CALL = re.compile(r"""\bload\(\s*["']([A-Za-z0-9_.\-]+)["']""")
 CATALOGUE_MARKER = "<!-- data-catalogue -->"
+CHAPTERS_MARKER = "<!-- classroom-chapters -->"
+SCHEDULE_MARKER = "<!-- classroom-schedule -->"
+INSTRUCTOR_GUIDE = "book/back/instructor-guide"
 PACKAGE_DIR = Path(__file__).resolve().parent
 SIGNATURE_KEY = "cscbook"
 # Modules that run the build but are never imported by a chapter; editing them must
 # not re-execute the chapters.
-BUILD_ONLY_MODULES = {"sphinxext.py", "execute.py"}
+BUILD_ONLY_MODULES = {"sphinxext.py", "execute.py", "classroom.py"}
 _read_myst_markdown_notebook = myst_nb_read.read_myst_markdown_notebook
 
 
@@ -178,6 +187,55 @@ def _insert_catalogue(app, docname, source):
     source[0] = source[0].replace(CATALOGUE_MARKER, catalogue_markdown(package))
 
 
+def _insert_classroom_tables(app, docname, source):
+    """The instructor guide's chapter map and schedule, generated from the chapter sources."""
+    if CHAPTERS_MARKER not in source[0] and SCHEDULE_MARKER not in source[0]:
+        return
+    from . import classroom
+
+    root = Path(app.confdir)
+    for chapter in classroom.toc_chapters(root):
+        if chapter.exists():
+            app.env.note_dependency(str(chapter.source))
+    source[0] = source[0].replace(CHAPTERS_MARKER, classroom.chapters_markdown(root, docname))
+    source[0] = source[0].replace(SCHEDULE_MARKER, classroom.schedule_markdown(root))
+
+
+def _add_assignment_link(app, doctree, docname):
+    """"Download as an assignment" under the title of every chapter (HTML only).
+
+    The link points at the chapter's student zip, which ``make assignments`` (run by
+    ``make html``) writes to ``_build/html/assignments/`` after the build; a raw HTML
+    link keeps the strict build independent of that file.
+    """
+    from docutils import nodes
+
+    from . import classroom
+
+    if app.builder.format != "html":
+        return
+    match = classroom.CHAPTER_DOC.match(docname)
+    if not match:
+        return
+    href = classroom.assignment_href(docname, match["slug"])
+    guide = ""
+    if INSTRUCTOR_GUIDE in app.env.found_docs:
+        guide_href = app.builder.get_relative_uri(docname, INSTRUCTOR_GUIDE)
+        guide = f' Instructors: see the <a href="{guide_href}">instructor guide</a>.'
+    html = (
+        '<p class="cscbook-assignment">'
+        f'<a href="{href}" download>Download as an assignment</a> '
+        "(a zip with the chapter as a notebook without the solutions, its data and automatic "
+        f"checks, for Jupyter, JupyterHub or Colab).{guide}</p>"
+    )
+    section = next(iter(doctree.findall(nodes.section)), None)
+    if section is None:
+        return
+    paragraphs = [child for child in section.children if isinstance(child, nodes.paragraph)]
+    position = section.index(paragraphs[0]) + 1 if paragraphs else len(section.children)
+    section.insert(position, nodes.raw("", html, format="html"))
+
+
 # MathJax 3 served from the site itself, so that pages with equations work offline.
 # The files come from the pinned PyPI package django-static-mathjax (MathJax 3.2.2,
 # Apache-2.0) and are copied next to _static, not into it: Jupyter Book would
@@ -293,4 +351,6 @@ def setup(app):
     myst_nb_read.read_myst_markdown_notebook = read_notebook_with_signature
     app.connect("source-read", _note_data_dependencies)
     app.connect("source-read", _insert_catalogue)
+    app.connect("source-read", _insert_classroom_tables)
+    app.connect("doctree-resolved", _add_assignment_link)
     return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "1"}
