@@ -10,7 +10,7 @@ JB_FLAGS := -W -n --keep-going
 export PYTHONHASHSEED := 0
 export SOURCE_DATE_EPOCH := 1767225600
 
-.PHONY: help venv html pdf pdf-build tex test lint data clean browser-tools bench
+.PHONY: help venv html pdf pdf-build tex tex-tools assignments grade test lint data clean browser-tools bench
 
 # The PDF: Sphinx's LaTeX (via Jupyter Book), then latexmk with xelatex and xindy. The
 # notebooks are not executed again: the build reuses the execution cache in _build/.
@@ -19,13 +19,14 @@ PDF := _build/latex/cscbook.pdf
 # .xdv files and converts only the final one to PDF.
 export LATEXOPTS := -interaction=nonstopmode -halt-on-error -file-line-error
 export LATEXMKOPTS := -xelatex
-HAVE_TEX := $(shell command -v xelatex >/dev/null 2>&1 && command -v latexmk >/dev/null 2>&1 && echo yes)
 
 help:
 	@echo "make html   build the website into _build/html (creates .venv on first use)"
+	@echo "make test   build, then run every test (the PDF's too when xelatex is installed)"
 	@echo "make pdf    build the whole book as one PDF, _build/latex/cscbook.pdf"
 	@echo "            (installs TeX Live from Debian first if it is missing: scripts/install-tex.sh)"
-	@echo "make test   build, then run every test (the PDF's too when xelatex is installed)"
+	@echo "make assignments  student and instructor notebooks, zips and autograders in _build/classroom"
+	@echo "make grade SUBMISSIONS=folder  grade submitted notebooks into folder/scores.csv"
 	@echo "make bench  time clean, no-change and one-chapter rebuilds against the sample book"
 	@echo "make data   regenerate the simulated datasets from their seeded generators"
 	@echo "make lint   run ruff on the package, tests and generators"
@@ -44,9 +45,12 @@ $(STAMP): requirements.txt pyproject.toml
 # the build then renders them from the cache and reports any that failed.
 JOBS ?= 2
 
+# The classroom edition is made from the chapter sources and the execution cache (no
+# chapter runs again); html writes it too, because every chapter page links its zip.
 html: $(STAMP)
 	$(BIN)/python -m cscbook.execute --jobs $(JOBS) .
 	$(BIN)/jupyter-book build . $(JB_FLAGS)
+	$(BIN)/python -m cscbook.classroom build .
 	@echo "Website: _build/html/index.html"
 
 tex:
@@ -61,14 +65,26 @@ pdf-build: $(STAMP)
 	@test -s $(PDF)
 	@echo "PDF: $(PDF) ($$(pdfinfo $(PDF) 2>/dev/null | sed -n 's/^Pages: *//p') pages, $$(du -h $(PDF) | cut -f1))"
 
+assignments: html
+	@echo "Classroom edition: _build/classroom (student/, instructor/, zips/, autograder/)"
+
+grade: $(STAMP)
+	@test -n "$(SUBMISSIONS)" || { echo "usage: make grade SUBMISSIONS=folder/of/notebooks"; exit 2; }
+	$(BIN)/python -m cscbook.classroom grade "$(SUBMISSIONS)" --jobs $(JOBS)
+
 # Chromium (Debian) and the pinned npm tools for the browser tests. Outside CI a
 # machine that cannot install them skips those tests; in CI they are required.
 browser-tools:
 	bash scripts/install-browser-tools.sh || [ -z "$$CI" ]
 
-# The PDF tests run whenever the TeX tools are installed (and always in CI: .ci/run).
-test: html browser-tools
-	$(if $(HAVE_TEX),$(MAKE) pdf-build)
+# TeX Live for the PDF (scripts/install-tex.sh). Outside CI a machine that cannot install
+# it skips the PDF and its tests; in CI (or with CSCBOOK_REQUIRE_PDF=1) it is required.
+tex-tools:
+	scripts/install-tex.sh || [ -z "$$CI$$CSCBOOK_REQUIRE_PDF" ]
+
+test: html browser-tools tex-tools
+	@if command -v xelatex >/dev/null 2>&1 && command -v latexmk >/dev/null 2>&1; then \
+	  $(MAKE) pdf-build; else echo "No TeX: the PDF and its tests are skipped (see README)"; fi
 	$(BIN)/python -m pytest
 
 bench: $(STAMP)

@@ -1,55 +1,90 @@
-"""Chapter 13: the capstone model is anchored to its published numbers and behaves as told."""
+"""Chapter 13: the capstone model takes its published numbers from published datasets,
+labels everything else as an assumption, and behaves as the chapter says."""
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
+import pandas as pd
 import pytest
 
-from cscbook import load
+from cscbook import load, resource
+from cscbook.sphinxext import datasets_used
 
 from .conftest import ROOT, glued_number
 
 CH13 = "book/part3/13-capstone-relapse-combinations"
+SOURCE = (ROOT / f"{CH13}.md").read_text(encoding="utf-8")
+CODE_CELL = re.compile(r"```\{code-cell\} ipython3\n(.*?)```", re.DOTALL)
 
 
 @pytest.fixture(scope="module")
-def parameters():
-    table = load("capstone_parameters")
-    return table, dict(zip(table["parameter"], table["value"], strict=True))
+def assumptions() -> pd.DataFrame:
+    """The table of assumptions exactly as the chapter builds and shows it."""
+    cells = [cell for cell in CODE_CELL.findall(SOURCE) if "assumptions = pd.DataFrame(" in cell]
+    assert len(cells) == 1, "the chapter builds its table of assumptions in one code cell"
+    namespace = {"pd": pd}
+    exec(cells[0], namespace)
+    return namespace["assumptions"]
 
 
-def test_published_parameters_are_the_published_values(parameters):
-    table, values = parameters
-    # Zhou et al. 2008: side population 3.8% before and 10.7% after 3 days of gemcitabine
-    assert (values["sp_fraction_before"], values["sp_fraction_after"]) == (0.038, 0.107)
-    assert values["exposure_days"] == 3
-    # Gupta et al. 2009: salinomycin lowered the CSC proportion more than 100-fold
-    assert values["targeted_selectivity"] == 100
-    assert set(table.loc[table["basis"] == "published", "parameter"]) == {
-        "sp_fraction_before", "sp_fraction_after", "exposure_days", "targeted_selectivity"}
+@pytest.fixture(scope="module")
+def zhou_means() -> pd.Series:
+    summary = load("zhou2008_sp_summary")
+    means = summary[(summary["quantity"] == "sp_fraction") & (summary["statistic"] == "mean")]
+    return means.set_index("condition")["value"]
 
 
-def test_every_row_says_where_its_value_comes_from(parameters):
-    table, _ = parameters
-    bib = (ROOT / "book" / "references.bib").read_text(encoding="utf-8")
-    for row in table.itertuples():
-        if row.basis == "published":
-            assert row.source and f"{{{row.source}," in bib, row.parameter
-        else:
-            assert row.source is None, f"{row.parameter}: illustrative value with a source"
+def test_chapter_reads_only_published_datasets():
+    assert datasets_used(SOURCE) == ["zhou2008_sp_summary", "gupta2009_salinomycin_selectivity"]
+    for name in datasets_used(SOURCE):
+        assert resource(name)["provenance"] == "published", name
 
 
-def test_chapter_derives_the_kill_difference_from_zhou_2008():
-    published_odds_ratio = (0.107 / 0.893) / (0.038 / 0.962)
+def test_published_anchors_are_the_published_values(zhou_means):
+    # Zhou et al. 2008: side population 3.8% in control culture, 10.7% after 3 days of gemcitabine
+    assert (zhou_means["control"], zhou_means["gemcitabine_3d"]) == (3.8, 10.7)
+    # Gupta et al. 2009: salinomycin lowered the CSC proportion more than 100-fold vs paclitaxel
+    selectivity = load("gupta2009_salinomycin_selectivity")
+    assert len(selectivity) == 1
+    row = selectivity.iloc[0]
+    assert (row["compound"], row["comparator"]) == ("salinomycin", "paclitaxel")
+    assert row["fold_reduction"] == 100 and row["bound"] == "lower"
+    sources = resource("gupta2009_salinomycin_selectivity")["sources"]
+    assert [s["path"] for s in sources] == ["https://doi.org/10.1016/j.cell.2009.06.034"]
+
+
+def test_assumptions_are_labelled_and_separate_from_the_anchors(assumptions):
+    anchors = {"sp_fraction_before", "sp_fraction_after", "exposure_days", "targeted_selectivity"}
+    assert list(assumptions.columns) == ["parameter", "value", "unit", "meaning"]
+    assert assumptions["parameter"].is_unique
+    assert not anchors & set(assumptions["parameter"]), "a published value among the assumptions"
+    assert (assumptions["value"] >= 0).all()
+    assert assumptions["unit"].str.len().gt(0).all() and assumptions["meaning"].str.len().gt(0).all()
+    # the reader is told how many values are published and how many are chosen
+    assert glued_number(CH13, "cap_n_published") == len(anchors)
+    assert glued_number(CH13, "cap_n_illustrative") == len(assumptions)
+    assert glued_number(CH13, "cap_n_parameters") == len(anchors) + len(assumptions)
+    # ... and that the chosen ones are not measurements
+    assert "Assumptions, not measurements" in SOURCE
+    assert "chosen for teaching" in SOURCE
+
+
+def test_chapter_derives_the_kill_difference_from_zhou_2008(zhou_means):
+    before, after = zhou_means["control"] / 100, zhou_means["gemcitabine_3d"] / 100
+    published_odds_ratio = (after / (1 - after)) / (before / (1 - before))
     assert glued_number(CH13, "cap_published_or") == pytest.approx(published_odds_ratio)
     assert glued_number(CH13, "cap_kill_difference") == pytest.approx(
         np.log(published_odds_ratio) / 3)
+    assert glued_number(CH13, "cap_chemo_csc_kill") == pytest.approx(
+        glued_number(CH13, "cap_chemo_bulk_kill") - glued_number(CH13, "cap_kill_difference"))
     # solving the model over the same 3 days roughly reproduces the published enrichment
     assert glued_number(CH13, "cap_model_or") == pytest.approx(published_odds_ratio, rel=0.15)
 
 
-def test_untreated_growth_is_the_dominant_eigenvalue(parameters):
-    _, p = parameters
+def test_untreated_growth_is_the_dominant_eigenvalue(assumptions):
+    p = dict(zip(assumptions["parameter"], assumptions["value"], strict=True))
     matrix = np.array([
         [p["csc_symmetric_fraction"] * p["csc_division_rate"] - p["csc_death_rate"],
          p["plasticity_rate"]],
@@ -73,3 +108,5 @@ def test_model_tells_the_story_of_the_chapter():
     horizon_months = glued_number(CH13, "cap_horizon_years") * 12
     assert glued_number(CH13, "cap_best_with_plasticity") < horizon_months
     assert 0 < glued_number(CH13, "cap_n_no_relapse") < glued_number(CH13, "cap_n_scenarios")
+    # stronger chemotherapy delays relapse after chemotherapy alone
+    assert glued_number(CH13, "cap_alone_high") > glued_number(CH13, "cap_alone_low")

@@ -143,7 +143,7 @@ def test_descriptor_is_complete(descriptor):
         names.add(name)
         for key in ("path", "title", "description", "schema", "sources", "licenses"):
             assert entry.get(key), f"{name}: {key} is missing"
-        assert entry["provenance"] in ("published", "simulated", "model"), name
+        assert entry["provenance"] in ("published", "simulated"), name
         for source in entry["sources"]:
             assert source.get("title") and source.get("location"), f"{name}: source incomplete"
             assert source.get("path", "").startswith(
@@ -160,12 +160,6 @@ def test_descriptor_is_complete(descriptor):
         if entry["provenance"] == "simulated":
             assert entry["description"].startswith("Simulated"), name
             assert (DATA / entry["generator"]).is_file(), f"{name}: generator missing"
-        if entry["provenance"] == "model":
-            # A parameter table says row by row whether a value is published or assumed.
-            fields = {field["name"]: field for field in entry["schema"]["fields"]}
-            assert "basis" in fields and "source" in fields, f"{name}: no basis/source column"
-            allowed = set(fields["basis"]["constraints"]["enum"])
-            assert allowed == {"published", "illustrative"}, name
 
 
 def test_every_csv_file_is_described(descriptor):

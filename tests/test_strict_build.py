@@ -107,3 +107,20 @@ def test_a_chapter_that_raises_stops_the_build_with_its_traceback(tmp_path):
     output = result.stdout + result.stderr
     assert result.returncode != 0
     assert "RuntimeError" in output and "deliberate failure for the test" in output
+
+
+def test_stream_outputs_are_joined_exactly_whatever_the_kernel_split():
+    import nbformat
+
+    from cscbook.execute import merge_streams
+
+    def notebook_with(*pieces):
+        cell = nbformat.v4.new_code_cell("print(...)")
+        cell.outputs = [nbformat.v4.new_output("stream", name="stdout", text=t) for t in pieces]
+        return nbformat.v4.new_notebook(cells=[cell])
+
+    one, split = notebook_with("a\nb\n"), notebook_with("a", "\nb\n")
+    merge_streams(one)
+    merge_streams(split)
+    assert split.cells[0].outputs == one.cells[0].outputs
+    assert split.cells[0].outputs[0]["text"] == "a\nb\n"

@@ -62,3 +62,19 @@ def test_book_style_outside_ipython_does_not_start_a_shell():
 
     use_book_style()
     assert get_ipython() is None
+
+
+def test_dataframe_html_has_no_empty_header_cell():
+    import pandas as pd
+
+    from cscbook.display import dataframe_html
+
+    matrix = pd.DataFrame(
+        [[0.75, 0.25], [0.05, 0.95]],
+        index=pd.Index(["stem-like", "bulk"], name="today"),
+        columns=pd.Index(["stem-like", "bulk"], name="tomorrow"),
+    )
+    html = dataframe_html(matrix)
+    assert "<th></th>" not in html and "today / tomorrow" in html
+    plain = pd.DataFrame({"dose": [1, 2]}).rename_axis(columns="population")
+    assert "<th></th>" not in dataframe_html(plain)

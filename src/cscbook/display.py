@@ -23,9 +23,15 @@ def dataframe_html(frame: pd.DataFrame) -> str:
         names = [name if name is not None else f"level_{i}" for i, name in enumerate(frame.index.names)]
         shown = frame.rename_axis(names).reset_index()
         index = False
-    if shown.columns.name is not None:
-        # a named column axis (e.g. after a pivot) would add an empty header cell per row
+    if not isinstance(shown.columns, pd.MultiIndex) and shown.columns.name is not None:
+        # A named column axis (a pivot table's "population", a transition matrix's
+        # "tomorrow") becomes an extra header cell and an empty header cell in every row:
+        # fold its name into the header of the first column instead.
+        name, from_index = shown.columns.name, shown is not frame
         shown = shown.rename_axis(columns=None)
+        if from_index and len(shown.columns):
+            first = shown.columns[0]
+            shown = shown.rename(columns={first: f"{first} / {name}"})
     if isinstance(shown.columns, pd.MultiIndex):
         shown = shown.copy()
         shown.columns = [" / ".join(str(part) for part in column if str(part)) for column in shown.columns]

@@ -60,6 +60,28 @@ def read_notebook(path: Path):
     )
 
 
+def merge_streams(notebook) -> None:
+    """Join each code cell's stream outputs of one name (stdout, stderr) exactly.
+
+    The kernel splits printed text into messages at moments that depend on timing, and
+    myst-nb's own merge strips each piece before joining, so a split just before a
+    newline became a blank line in some builds and not in others. Joined here first,
+    the cached outputs, and the pages made from them, no longer depend on timing.
+    """
+    for cell in notebook.cells:
+        if cell.cell_type != "code":
+            continue
+        kept, streams = [], {}
+        for output in cell.get("outputs", []):
+            if output.get("output_type") == "stream":
+                if output["name"] in streams:
+                    streams[output["name"]]["text"] += output["text"]
+                    continue
+                streams[output["name"]] = output
+            kept.append(output)
+        cell["outputs"] = kept
+
+
 def _execute(path: str, timeout: int):
     from jupyter_cache.executors.utils import single_nb_execution
 
@@ -71,6 +93,7 @@ def _execute(path: str, timeout: int):
     )
     seconds = time.perf_counter() - start
     failed = result.err is not None
+    merge_streams(notebook)
     return path, notebook if not failed else None, seconds, failed
 
 
