@@ -1233,7 +1233,9 @@ def chapters_markdown(root: Path, docname: str) -> str:
 def schedule_markdown(root: Path) -> str:
     """A 13-week plan: one chapter a week, in book order."""
     chapters = {c.number: c for c in toc_chapters(root) if c.exists()}
-    rows = ["| Week | Monday: hand out | Friday: due | In class |", "| --- | --- | --- | --- |"]
+    # a list-table, so the column widths are given (the PDF would otherwise squeeze "Week")
+    rows = [":::{list-table}", ":header-rows: 1", ":widths: 11 37 21 31", "",
+            "* - Week", "  - Monday: hand out", "  - Friday: due", "  - In class"]
     for week in range(1, 14):
         chapter = chapters.get(week)
         if chapter is not None:
@@ -1250,7 +1252,8 @@ def schedule_markdown(root: Path) -> str:
             activity = "Review of the part just finished; discuss the contested evidence"
         else:
             activity = "Discuss last week's exercises and the chapter's figures"
-        rows.append(f"| {week} | {out} | {due} | {activity} |")
+        rows += [f"* - {week}", f"  - {out}", f"  - {due}", f"  - {activity}"]
+    rows.append(":::")
     return "\n".join(rows) + "\n"
 
 

@@ -183,6 +183,7 @@ def _insert_classroom_tables(app, docname, source):
     from . import classroom
 
     root = Path(app.confdir)
+    app.env.note_dependency(classroom.__file__)  # the page changes when the tables' code does
     for chapter in classroom.toc_chapters(root):
         if chapter.exists():
             app.env.note_dependency(str(chapter.source))
