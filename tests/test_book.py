@@ -66,6 +66,22 @@ def test_chapter_has_the_anatomy_of_the_style_guide(built_html, chapter):
 
 
 @pytest.mark.parametrize("chapter", CHAPTERS)
+def test_mentions_of_other_chapters_are_links(built_html, chapter):
+    # "as in chapter 4" should take the reader to chapter 4 (a {ref} to its label)
+    own = int(re.search(r"/(\d+)-", chapter)[1])
+    soup = main_text(page(built_html, chapter))
+    for code in soup.select("pre, div.cell_input, div.cell_output"):
+        code.decompose()
+    unlinked = [
+        node.strip()
+        for node in soup.find_all(string=re.compile(r"\b[Cc]hapters? \d"))
+        if node.find_parent("a") is None
+        and any(int(n) != own for n in re.findall(r"\b[Cc]hapters? (\d+)", node))
+    ]
+    assert unlinked == [], f"{chapter}: mentions of other chapters without a link: {unlinked}"
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS)
 def test_chapter_cites_at_least_three_works_that_resolve(built_html, chapter):
     soup = main_text(page(built_html, chapter))
     cited = {
