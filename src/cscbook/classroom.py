@@ -1175,12 +1175,19 @@ def grade(folder: Path, root: Path, out: Path | None = None, jobs: int = 2) -> P
 # --------------------------------------------------------------------------------------
 
 
+def chapter_title(chapter: Chapter, text: str | None = None) -> str:
+    """The chapter's title: its first level-1 heading."""
+    if text is None:
+        text = chapter.source.read_text(encoding="utf-8")
+    return next((line[2:].strip() for line in text.splitlines() if line.startswith("# ")), chapter.slug)
+
+
 def chapter_summary(chapter: Chapter) -> dict:
     """Title, objectives, exercises, checks and datasets, read from a chapter's source."""
     from .sphinxext import datasets_used
 
     text = chapter.source.read_text(encoding="utf-8")
-    title = next((line[2:].strip() for line in text.splitlines() if line.startswith("# ")), chapter.slug)
+    title = chapter_title(chapter, text)
     objectives = []
     block = re.search(r"\{admonition\}\s*Learning objectives(.*?)\n```", text, re.DOTALL)
     if block:
@@ -1239,7 +1246,7 @@ def schedule_markdown(root: Path) -> str:
     for week in range(1, 14):
         chapter = chapters.get(week)
         if chapter is not None:
-            title = chapter_summary(chapter)["title"]
+            title = chapter_title(chapter)
             out = f"Chapter {week}: {{doc}}`{title} </{chapter.docname}>`"
         else:
             out = f"Chapter {week} (in preparation)"
