@@ -28,9 +28,7 @@ def test_book_style_sets_palette_and_print_friendly_sizes():
     cycle = [c.lower() for c in mpl.rcParams["axes.prop_cycle"].by_key()["color"]]
     assert cycle[:2] == [COLORS["csc"].lower(), COLORS["bulk"].lower()]
     assert mpl.rcParams["font.size"] >= 10
-    # the website's PNG of a default figure is wider than the text column (about 800 px)
-    width_inches = mpl.rcParams["figure.figsize"][0]
-    assert width_inches * mpl.rcParams["savefig.dpi"] >= 900
+    assert mpl.rcParams["savefig.dpi"] >= 200
 
 
 def test_unknown_population_is_a_clear_error():
@@ -49,14 +47,19 @@ def test_notebook_figures_are_png_for_the_website_and_pdf_for_print():
         "import matplotlib.pyplot as plt\n"
         "fig, ax = plt.subplots(); ax.plot([1, 2], [3, 4])\n"
         "data, _ = shell.display_formatter.format(fig)\n"
-        "print(' '.join(sorted(data)))\n"
+        "import base64, io; from PIL import Image\n"
+        "png = data['image/png']\n"
+        "width = Image.open(io.BytesIO(png if isinstance(png, bytes) else base64.b64decode(png))).width\n"
+        "print(width, ' '.join(sorted(data)))\n"
     )
     env = {**os.environ, "SOURCE_DATE_EPOCH": "1767225600"}
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env,
                             timeout=120)
     assert result.returncode == 0, result.stderr[-2000:]
-    mime_types = result.stdout.split()
+    width, *mime_types = result.stdout.split()
     assert "image/png" in mime_types and "application/pdf" in mime_types
+    # the website shows the PNG: a default figure fills the ~700-pixel text column
+    assert int(width) >= 680
 
 
 def test_book_style_outside_ipython_does_not_start_a_shell():

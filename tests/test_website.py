@@ -137,6 +137,7 @@ def browser_report(built_html, tmp_path_factory):
             if 'http-equiv="Refresh"' not in path.read_text(encoding="utf-8")  # redirect stubs
         ]
         urls.append((built_html / "book" / "part1" / "01-limiting-dilution.html").as_uri())
+        urls.append(base + "search.html?q=limiting+dilution")
         output = tmp_path_factory.mktemp("browser") / "report.json"
         result = subprocess.run(
             ["node", str(BROWSER_DIR / "audit.mjs"), str(output), *urls],
@@ -161,6 +162,25 @@ def test_pages_request_nothing_from_outside_in_a_browser(browser_report):
             if not url.startswith((base, "file://", "data:", "blob:")):
                 outside.append(f"{_name(entry, base)} -> {url}")
     assert not outside, "requests leaving the site:\n" + "\n".join(outside[:20])
+
+
+def test_search_finds_pages(browser_report):
+    # The search index loads only on the search page (see _templates/layout.html), and
+    # the search box of every page sends its query there.
+    searches = [e for e in browser_report["pages"] if e.get("searchResults") is not None]
+    assert searches, "the audit ran no search"
+    for entry in searches:
+        assert entry["searchResults"] >= 1, f"no results for {entry['url']}"
+
+
+def test_only_the_search_page_loads_the_search_index(built_html):
+    loaders = sorted(
+        str(path.relative_to(built_html)) for path in html_pages()
+        if "searchindex.js" in path.read_text(encoding="utf-8")
+    )
+    assert loaders == ["search.html"]
+    chapter = (built_html / "book" / "part1" / "01-limiting-dilution.html").read_text(encoding="utf-8")
+    assert 'action="../../search.html"' in chapter
 
 
 def test_pages_have_no_console_errors_or_failed_requests(browser_report):

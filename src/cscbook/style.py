@@ -103,9 +103,9 @@ def use_book_style() -> None:
         {
             "figure.figsize": (6.4, 4.0),
             "figure.dpi": 110,
-            # PNG is for the screen (print uses the PDF figures): a default figure is
-            # 960 pixels wide, sharper than the ~800-pixel text column, and pages stay light
-            "savefig.dpi": 150,
+            # the notebook PNGs are drawn at figure.dpi (IPython ignores savefig.dpi);
+            # this is for figures a reader saves to a file
+            "savefig.dpi": 200,
             "savefig.bbox": "tight",
             "figure.constrained_layout.use": True,
             "font.size": 11,

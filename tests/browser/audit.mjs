@@ -64,6 +64,14 @@ for (const url of urls) {
     };
   });
   await page.evaluate(() => document.fonts.ready.then(() => true));
+  // On the search page with a query, wait for Sphinx's search to list its results.
+  let searchResults = null;
+  if (new URL(url).searchParams.has("q")) {
+    searchResults = await page
+      .waitForSelector("#search-results ul.search li", { timeout: 20000 })
+      .then(() => page.locator("#search-results ul.search li").count())
+      .catch(() => 0);
+  }
   listening = false;
   await page.addScriptTag({ path: axePath });
   const axe = await page.evaluate(async () => {
@@ -82,7 +90,7 @@ for (const url of urls) {
     }));
   });
   // The axe script itself is injected from disk, not requested by the page.
-  results.push({ url, requests, failedRequests, consoleErrors, math, violations: axe });
+  results.push({ url, requests, failedRequests, consoleErrors, math, searchResults, violations: axe });
   await page.close();
 }
 await context.close();
