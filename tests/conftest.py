@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import re
 from pathlib import Path
@@ -14,6 +15,15 @@ DATA = ROOT / "data"
 BUILD = ROOT / "_build"
 HTML = BUILD / "html"
 EXECUTED = BUILD / "jupyter_execute"
+
+
+def load_generator(script: str):
+    """Import a data generator (``data/generators/<script>``) as a module."""
+    path = DATA / "generators" / script
+    spec = importlib.util.spec_from_file_location(f"generator_{path.stem}", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 def toc_files() -> list[str]:

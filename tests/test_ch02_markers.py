@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
-
 import numpy as np
 import pandas as pd
 import pytest
@@ -11,7 +9,7 @@ from statsmodels.stats.proportion import proportion_confint
 
 from cscbook import load
 
-from .conftest import DATA, glued_number
+from .conftest import glued_number, load_generator
 
 CH2 = "book/part1/02-markers-heterogeneity"
 
@@ -73,11 +71,7 @@ def test_beta_description_reproduces_the_published_median_it_was_not_fitted_to()
 
 
 def _flow_generator():
-    script = DATA / "generators" / "cd44_cd24_flow_simulated.py"
-    spec = importlib.util.spec_from_file_location("flow_generator", script)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_generator("cd44_cd24_flow_simulated.py")
 
 
 def test_simulated_flow_sample_follows_its_declared_design():

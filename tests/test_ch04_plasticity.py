@@ -2,26 +2,20 @@
 
 from __future__ import annotations
 
-import importlib.util
-
 import numpy as np
 import pytest
 
 from cscbook import load
 from cscbook.data import datapackage
 
-from .conftest import DATA, ROOT, glued_number
+from .conftest import ROOT, glued_number, load_generator
 
 CH4 = "book/part1/04-plasticity-emt"
 STATES = ["stem_like", "basal", "luminal"]
 
 
 def _generator():
-    script = DATA / "generators" / "cell_state_sort_regrow_simulated.py"
-    spec = importlib.util.spec_from_file_location("markov_generator", script)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_generator("cell_state_sort_regrow_simulated.py")
 
 
 def test_illustrative_matrix_is_a_valid_transition_matrix():

@@ -2,24 +2,18 @@
 
 from __future__ import annotations
 
-import importlib.util
-
 import pytest
 
 from cscbook import load
 
-from .conftest import DATA, glued_number
+from .conftest import glued_number, load_generator
 
 CH6 = "book/part2/06-detoxification-dose-response"
 
 
 def generator_truth():
     """The curves the simulated plate was drawn from (the generator's teaching choices)."""
-    script = DATA / "generators" / "aldh_doxorubicin_simulated.py"
-    spec = importlib.util.spec_from_file_location("gen6", script)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module.TRUE_CURVES
+    return load_generator("aldh_doxorubicin_simulated.py").TRUE_CURVES
 
 
 def test_ch6_dataset_has_the_design_described_in_the_data_card():

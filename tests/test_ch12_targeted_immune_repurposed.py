@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import importlib.util
-
 import numpy as np
 import pytest
 from scipy import stats
 
 from cscbook import load
 
-from .conftest import DATA, glued_number
+from .conftest import glued_number, load_generator
 
 CH12 = "book/part3/12-targeted-immune-repurposed"
 
@@ -89,10 +87,7 @@ def test_simulated_swimmer_cohort_honours_every_published_anchor():
 
 
 def test_swimmer_generator_keeps_its_anchors_for_other_seeds():
-    spec = importlib.util.spec_from_file_location(
-        "swimmer_generator", DATA / "generators" / "cart133_swimmer_simulated.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+    module = load_generator("cart133_swimmer_simulated.py")
     for seed in (1, 2, 3):
         cohort = module.simulate(seed)
         assert cohort["pfs_months"].median() == pytest.approx(5.0)

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import importlib.util
-
 import pytest
 
-from .conftest import DATA
+from .conftest import DATA, load_generator
 
 SIMULATED = [
     entry
@@ -18,9 +16,7 @@ SIMULATED = [
 @pytest.mark.parametrize("entry", SIMULATED, ids=[e["name"] for e in SIMULATED])
 def test_generator_reproduces_the_committed_file_byte_for_byte(entry, tmp_path):
     script = DATA / entry["generator"]
-    spec = importlib.util.spec_from_file_location(f"generator_{entry['name']}", script)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+    module = load_generator(script.name)
     written = module.main(tmp_path)
     assert written.name == entry["path"]
     assert written.read_bytes() == (DATA / entry["path"]).read_bytes(), (
