@@ -57,7 +57,7 @@ from .checks import CHECK_MIME
 CHAPTER_DOC = re.compile(r"^book/part\d+/(?P<slug>(?P<number>\d\d)-[\w-]+)$")
 PACKAGE_DIR = Path(__file__).resolve().parent
 # Modules that build the book or the classroom edition; a student never needs them.
-BUILD_ONLY_MODULES = {"sphinxext.py", "execute.py", "classroom.py"}
+BUILD_ONLY_MODULES = {"sphinxext.py", "execute.py", "classroom.py", "citations.py"}
 BOOK_TITLE = "Cancer stem cells and drug resistance, taught through data"
 GLUE_IMPORT = re.compile(r"^(\s*)from myst_nb import glue\s*$", re.MULTILINE)
 GLUE_SHIM = r"\1from cscbook.notebook import glue  # stands in for myst_nb.glue outside the book"
@@ -1203,15 +1203,45 @@ def chapter_summary(chapter: Chapter) -> dict:
     }
 
 
-def _plain_objective(text: str) -> str:
-    """An objective without roles (``{term}`x``` becomes x), for a table cell."""
-    text = re.sub(r"\{[\w:]+\}`([^`<]*?)(?:\s*<[^>]+>)?`", r"\1", text)
+CHAPTER_LABEL = re.compile(r"^\((?P<label>[\w-]+)\)=\s*$", re.MULTILINE)
+
+
+def chapter_labels(root: Path) -> dict[str, int]:
+    """The label at the top of each chapter (``(ch-...)=``) and the chapter's number."""
+    labels = {}
+    for chapter in toc_chapters(root):
+        if chapter.exists():
+            found = CHAPTER_LABEL.search(chapter.source.read_text(encoding="utf-8"))
+            if found:
+                labels[found["label"]] = chapter.number
+    return labels
+
+
+def _plain_objective(text: str, labels: dict[str, int] | None = None) -> str:
+    """An objective without roles (``{term}`x``` becomes x), for plain text.
+
+    A role whose title numbers its target (``{numref}`Chapter %s <ch-x>```) gets the
+    chapter's number from ``labels``; a number that cannot be known here is dropped
+    rather than printed as a literal ``%s``.
+    """
+    labels = labels or {}
+
+    def plain(match: re.Match) -> str:
+        shown, target = match["shown"].strip(), match["target"]
+        number = labels.get(target) if target else None
+        for placeholder in ("%s", "{number}"):
+            if placeholder in shown:
+                shown = shown.replace(placeholder, str(number) if number else "").strip()
+        return shown
+
+    text = re.sub(r"\{[\w:]+\}`(?P<shown>[^`<]*?)(?:\s*<(?P<target>[^>]+)>)?`", plain, text)
     return text.replace("|", "/")
 
 
 def chapters_markdown(root: Path, docname: str) -> str:
     """The instructor guide's section on each chapter: objectives, skills, exercises, checks."""
     lines = []
+    labels = chapter_labels(root)
     for chapter in toc_chapters(root):
         if not chapter.exists():
             continue
@@ -1223,7 +1253,7 @@ def chapters_markdown(root: Path, docname: str) -> str:
             lines.append(f"**Skills:** {', '.join(dict.fromkeys(v.lower() for v in verbs))}.\n")
         if summary["objectives"]:
             lines.append("**Objectives:**\n")
-            lines += [f"{i}. {_plain_objective(o)}" for i, o in enumerate(summary["objectives"], 1)]
+            lines += [f"{i}. {_plain_objective(o, labels)}" for i, o in enumerate(summary["objectives"], 1)]
             lines.append("")
         checks = summary["checks"]
         lines.append(

@@ -361,7 +361,10 @@ def _cache_pybtex_plugin_lookups() -> None:
 
 
 def setup(app):
+    from .citations import register as register_citation_styles
+
     _cache_pybtex_plugin_lookups()
+    register_citation_styles()
     app.connect("config-inited", _pin_data_folder)
     app.connect("html-page-context", _accessible_page)
     app.connect("builder-inited", _copy_offline_mathjax)
