@@ -169,6 +169,22 @@ def test_bibliography_holds_every_entry_of_the_website():
         assert in_pdf(doi), f"bibliography entry with DOI {doi} is missing from the PDF"
 
 
+def test_bibliography_and_citations_use_the_websites_author_year_style():
+    # The text cites "Tang et al. (2011)": the printed list must be found by the same
+    # words, not by a number, exactly as on the website.
+    entries = main(page(next(f for f in toc_files() if f.endswith("/bibliography")))).select(
+        "div.citation")
+    labels = [entry.select_one("span.label").get_text("", strip=True).strip("[]") for entry in entries]
+    assert labels and all(re.fullmatch(r"\D+ \d{4}[a-z]?", label) for label in labels), labels[:3]
+    for label in labels[:: max(1, len(labels) // 12)]:
+        assert in_pdf(f"[{label}]"), f"bibliography label [{label}] is not printed in the PDF"
+    items = re.findall(r"\\bibitem\[([^\]]*)\]", TEX.read_text(encoding="utf-8"))
+    assert len(items) == len(labels), "the PDF's bibliography and the website's differ in length"
+    assert not any(item.isdigit() for item in items), "a numbered bibliography label in the PDF"
+    bibliography = TEX.read_text(encoding="utf-8").split(r"\begin{sphinxthebibliography}", 1)[1]
+    assert "and others" not in bibliography
+
+
 def test_pdf_has_as_many_images_as_the_website_has():
     from pypdf import PdfReader
 
