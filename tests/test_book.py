@@ -117,11 +117,22 @@ def test_no_unresolved_references_or_glue_on_any_page(built_html):
 
 
 def test_every_bibliography_entry_has_a_doi():
+    # Every entry carries its DOI, or says in the bibliography why it has none: a record
+    # without one (a trial registry entry: a @misc with its address), or a DOI that could
+    # not be verified (never a DOI typed from memory).
     bib = (ROOT / "book" / "references.bib").read_text(encoding="utf-8")
     entries = re.split(r"\n(?=@)", bib.strip())
+    unexplained = 0
     for entry in entries:
-        key = re.match(r"@\w+\{([^,]+),", entry).group(1)
-        assert re.search(r"doi\s*=\s*\{10\.\d{4,9}/\S+\}", entry), f"{key}: no DOI"
+        kind, key = re.match(r"@(\w+)\{([^,]+),", entry).groups()
+        if re.search(r"doi\s*=\s*\{10\.\d{4,9}/\S+\}", entry):
+            continue
+        note = re.search(r"\bnote\s*=\s*\{([^}]*)\}", entry)
+        assert note and re.search(r"no DOI|DOI not verified", note[1]), f"{key}: no DOI, and no note saying why"
+        if kind.lower() == "misc":
+            assert re.search(r"\burl\s*=\s*\{https://\S+\}", entry), f"{key}: a record without DOI needs its url"
+        unexplained += 1
+    assert unexplained <= len(entries) // 10, "most entries must carry a DOI"
 
 
 def test_data_catalogue_lists_every_dataset_with_its_provenance(built_html, descriptor):

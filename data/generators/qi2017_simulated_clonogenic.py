@@ -2,11 +2,12 @@
 
 Simulated data for chapter 7, labelled as such everywhere it is used.
 
-Published anchors: linear-quadratic parameters for MCF-7 breast cancer cells fitted
-separately for cancer stem cells (CSCs) and the other tumour cells (TCs) by Qi XS,
+Published anchors: linear-quadratic parameters for MCF-7 breast cancer cells inferred
+for cancer stem cells (CSCs) and the other tumour cells (TCs), by fitting a two-population
+LQ model with the CSC fraction to the survival of unsorted cells (MCF-7: 0.1% CSCs), by Qi XS,
 Pajonk F, McCloskey S, Low DA, Kupelian P, Steinberg M, Sheng K: alpha_TC = 0.1 per Gy,
-beta_TC = 0.08 per Gy^2, alpha_CSC = 0.04 per Gy, beta_CSC = 0.02 per Gy^2 (each with a
-standard error as large as or larger than the estimate). We read these values in the
+beta_TC = 0.08 per Gy^2, alpha_CSC = 0.04 per Gy, beta_CSC = 0.02 per Gy^2 (each printed
+with a "±" larger than the estimate, up to 15 times for beta_CSC). We read these values in the
 authors' AAPM 2014 meeting abstract (WE-E-BRE-10, "Level of breast cancer stem cell
 correlated with tumor radioresistence", Results); the full study is Qi XS et al.,
 Radiother Oncol 2017;124(3):455-461, doi:10.1016/j.radonc.2017.08.019 (PMC6128144), whose

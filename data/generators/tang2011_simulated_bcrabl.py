@@ -46,7 +46,8 @@ SEED = 20110906
 # Tang et al. 2011, abstract (imatinib): mean and spread of the two slopes, per day.
 FIRST_SLOPE_MEAN, FIRST_SLOPE_SPREAD = 0.052, 0.018
 SECOND_SLOPE_MEAN, SECOND_SLOPE_SPREAD = 0.0057, 0.0038
-# Breccia et al. 2017: MR4.5 means BCR-ABL1 <= 0.0032% (IS); used as the detection floor.
+# MR4.5, BCR-ABL1 <= 0.0032% (IS), as standardised by the European LeukemiaNet (Cross et al.
+# 2012) and applied by Breccia et al. 2017; used as the detection floor.
 DETECTION_FLOOR_PCT = 0.0032
 
 # Teaching choices (no paper).

@@ -11,7 +11,10 @@ others". This module registers, with pybtex, the book's own styles:
   title, each entry labelled by author and year ("Tang et al. 2011"), so the label a
   reader finds in the list is the citation they read in the text;
 - an author list cut short with ``and others`` is shown as "et al.", never as a complete
-  list ending in "and others".
+  list ending in "and others";
+- a work whose authors could not be verified (a trial report read only as an abstract, a
+  registry record) is cited by its BibTeX ``key`` field ("STEVIE primary analysis
+  (2017)"), never by invented names.
 
 Build machinery only: ``cscbook.sphinxext`` calls :func:`register` when Sphinx loads it.
 """
@@ -27,7 +30,10 @@ import pybtex.plugin
 from pybtex.richtext import Tag, Text
 from pybtex.style.formatting.plain import Style as PlainStyle
 from pybtex.style.labels import BaseLabelStyle
-from pybtex.style.template import join, node, sentence
+from pybtex.style.template import FieldIsMissing, join, node, sentence
+from pybtex.style.template import field as entry_field
+from pybtex.style.template import first_of as entry_first_of
+from pybtex.style.template import optional as entry_optional
 from sphinxcontrib.bibtex.style.referencing import BracketStyle, PersonStyle
 from sphinxcontrib.bibtex.style.referencing.author_year import AuthorYearReferenceStyle
 from sphinxcontrib.bibtex.style.template import first_of, optional, tag
@@ -58,8 +64,8 @@ def author_year_label(entry) -> str:
     """"Tang et al. 2011", "Abbott and Michor 2006", "Quintana 2008"."""
     persons, truncated = split_others(entry.persons.get("author") or entry.persons.get("editor") or [])
     names = [re.sub(r"[{}]", "", _surname(p)) for p in persons]
-    if not names:
-        who = entry.fields.get("title", entry.key)
+    if not names:  # BibTeX's ``key`` field names a work without author or editor
+        who = entry.fields.get("key") or entry.fields.get("title", entry.key)
     elif truncated or len(names) > 2:
         who = f"{names[0]} {ET_AL}"
     elif len(names) == 2:
@@ -88,6 +94,8 @@ class AuthorYearLabelStyle(BaseLabelStyle):
 def _listed_names(children, context, role, **kwargs):
     """pybtex's ``names`` for the bibliography, with "et al." for ``and others``."""
     assert not children
+    if role not in context["entry"].persons:
+        raise FieldIsMissing(role, context["entry"])
     persons, truncated = split_others(context["entry"].persons[role])
     style = context["style"]
     formatted = [style.format_name(person, style.abbreviate_names) for person in persons]
@@ -104,6 +112,8 @@ class BibliographyStyle(PlainStyle):
 
     def format_names(self, role, as_sentence=True):
         formatted = _listed_names(role, sep=", ", sep2=" and ", last_sep=", and ")
+        if role == "author":  # a work cited by its ``key`` (authors not verified)
+            formatted = entry_first_of[entry_optional[formatted], entry_field("key")]
         return sentence[formatted] if as_sentence else formatted
 
 
@@ -111,6 +121,8 @@ class BibliographyStyle(PlainStyle):
 def _cited_names(children, data, role, sep="", sep2=None, last_sep=None, other=None):
     """sphinxcontrib-bibtex's ``names`` for citations, with "et al." for ``and others``."""
     assert not children
+    if role not in data["entry"].persons:
+        raise FieldIsMissing(role, data["entry"])
     persons, truncated = split_others(data["entry"].persons[role])
     person_style = data["style"].person
     formatted = [person_style.style_plugin.format(p, person_style.abbreviate) for p in persons]
@@ -135,6 +147,7 @@ class CitedPersonStyle(PersonStyle):
         return first_of[
             optional[_cited_names("author", **kwargs)],
             optional[_cited_names("editor", **kwargs)],
+            optional[bib_field("key")],
             tag("em")[bib_field("title")],
         ]
 

@@ -1,0 +1,123 @@
+"""Classes of error an expert reader flagged once, kept from coming back.
+
+- a source cited by a raw link in the prose instead of a bibliography entry;
+- more than one citation style ("Tang et al. (2011)" beside "Breccia et al. [2017]",
+  "Branford and others", a numbered bibliography under author-year citations);
+- a literal placeholder ("Chapter %s") on a generated page;
+- a fold or ratio typed into the prose that is neither computed (glued) nor quoted from a
+  cited paper.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from bs4 import BeautifulSoup
+from pybtex.database import Entry, Person
+
+from cscbook.citations import AuthorYearLabelStyle, author_year_label
+
+from .conftest import ROOT, chapter_files, toc_files
+
+CHAPTERS = chapter_files()
+CODE_CELL = re.compile(r"^```\{code-cell\}.*?^```[ \t]*$", re.MULTILINE | re.DOTALL)
+FENCE = re.compile(r"^(`{3,}|~{3,}).*?^\1[ \t]*$", re.MULTILINE | re.DOTALL)
+
+
+def prose(page: str) -> str:
+    """A page's text outside code cells and code blocks, with its front matter removed."""
+    text = (ROOT / f"{page}.md").read_text(encoding="utf-8")
+    text = re.sub(r"\A---\n.*?\n---\n", "", text, flags=re.DOTALL)
+    text = CODE_CELL.sub("", text)
+    # keep the bodies of admonitions, exercises and figures (```{name} ... ```), drop code
+    return re.sub(r"^```(?!\{)[\w-]*\n.*?^```[ \t]*$", "", text, flags=re.MULTILINE | re.DOTALL)
+
+
+def paragraphs(text: str) -> list[str]:
+    return [" ".join(block.split()) for block in re.split(r"\n\s*\n", text) if block.strip()]
+
+
+@pytest.mark.parametrize("page", CHAPTERS + ["book/intro", "book/front/toolkit"])
+def test_sources_are_cited_from_the_bibliography_not_linked(page):
+    links = re.findall(r"https?://\S+", prose(page))
+    assert links == [], f"{page}: raw links in the prose (add the work to references.bib and cite it): {links}"
+
+
+TEXTUAL = re.compile(r"^[^()\[\]]+ \(\d{4}[a-z]?(, [^()]+)?\)$")
+PARENTHETICAL = re.compile(r"^\(([^()\[\];]+, \d{4}[a-z]?(, [^();]+)?)(; [^()\[\];]+, \d{4}[a-z]?)*\)$")
+
+
+def test_every_citation_on_the_website_is_author_year_in_round_brackets(built_html):
+    seen = 0
+    for name in toc_files():
+        soup = BeautifulSoup((built_html / f"{name}.html").read_text(encoding="utf-8"), "html.parser")
+        for citation in soup.select("span.bibtex-citation"):
+            text = " ".join(citation.get_text("", strip=False).split())
+            seen += 1
+            assert "others" not in text, f"{name}: {text!r} (an author list cut short reads 'et al.')"
+            assert TEXTUAL.match(text) or PARENTHETICAL.match(text), f"{name}: citation {text!r}"
+    assert seen > 100, "the check found almost no citations: has the markup changed?"
+
+
+def test_the_bibliography_is_labelled_by_author_and_year_as_the_text_cites(built_html):
+    soup = BeautifulSoup((built_html / "book/back/bibliography.html").read_text(encoding="utf-8"), "html.parser")
+    labels = [span.get_text("", strip=True).strip("[]") for span in soup.select("div.citation span.label")]
+    assert len(labels) > 50
+    for label in labels:
+        assert re.fullmatch(r"(?=.*[^\d ]).+ \d{4}[a-z]?", label), f"bibliography label {label!r} is not author-year"
+    assert len(set(labels)) == len(labels), "two entries share a label"
+    assert "and others" not in soup.get_text(" ")
+    # a citation's text names the entry the reader will find: Tang et al. (2011) -> [Tang et al. 2011]
+    chapter = BeautifulSoup((built_html / f"{CHAPTERS[0]}.html").read_text(encoding="utf-8"), "html.parser")
+    link = chapter.select_one("span.bibtex-citation a")
+    entry = soup.find(id=link["href"].split("#")[1])
+    label = entry.select_one("span.label").get_text("", strip=True).strip("[]")
+    assert label.split()[0] in link.get_text(" ", strip=True)
+
+
+def _entry(key, authors, year):
+    entry = Entry("article", fields={"year": year, "title": key})
+    for author in authors:
+        entry.add_person(Person(author), "author")
+    entry.key = key
+    return entry
+
+
+def test_author_year_labels_say_et_al_for_a_cut_list_and_tell_twins_apart():
+    assert author_year_label(_entry("a", ["Branford, Susan", "others"], "2014")) == "Branford et al. 2014"
+    assert author_year_label(_entry("b", ["Abbott, L. H.", "Michor, Franziska"], "2006")) == "Abbott and Michor 2006"
+    assert author_year_label(_entry("c", ["Quintana, E.", "Shackleton, M.", "Sabel, M."], "2008")) == "Quintana et al. 2008"
+    assert author_year_label(_entry("d", ["van der Berg, A."], "2001")) == "van der Berg 2001"
+    twins = [_entry("x", ["Zhou, J.", "others"], "2008"), _entry("y", ["Zhou, J.", "Wang, C.", "Li, D."], "2008")]
+    assert list(AuthorYearLabelStyle().format_labels(twins)) == ["Zhou et al. 2008a", "Zhou et al. 2008b"]
+
+
+def test_no_generated_page_shows_a_literal_placeholder(built_html):
+    for path in built_html.rglob("*.html"):
+        soup = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+        for code in soup.select("pre, code, script, style, div.cell_input"):
+            code.decompose()
+        text = soup.get_text(" ")
+        for placeholder in ("%s", "{number}", "{glue"):
+            assert placeholder not in text, f"{path.relative_to(built_html)}: literal {placeholder!r}"
+
+
+# "5.6-fold", "about 44 times", "a 7-fold rise": a computed fold or ratio is glued; one quoted
+# from a paper sits in a sentence that cites it; one that follows from a formula shows the
+# formula in the same sentence.
+TYPED_FOLD = re.compile(
+    r"(?<![\w.`])(?:~|about |roughly |nearly |over |>)?\d[\d,.]*(?:-| )(?:fold|times (?:as|more|less|higher|lower|faster|slower|larger|smaller|fewer))\b"
+)
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS)
+def test_a_fold_or_ratio_in_the_prose_is_glued_or_cited(chapter):
+    unsupported = []
+    for paragraph in paragraphs(prose(chapter)):
+        for sentence in re.split(r"(?<=[.!?])\s+(?=[A-Z{])", paragraph):
+            if TYPED_FOLD.search(sentence) and "{cite" not in sentence and "$" not in sentence:
+                unsupported.append(sentence)
+    assert unsupported == [], (
+        f"{chapter}: a fold typed into the prose without glue or a citation: {unsupported}"
+    )
