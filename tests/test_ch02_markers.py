@@ -9,7 +9,7 @@ from statsmodels.stats.proportion import proportion_confint
 
 from cscbook import load
 
-from .conftest import glued_number, load_generator
+from .conftest import ROOT, glued_number, load_generator
 
 CH2 = "book/part1/02-markers-heterogeneity"
 
@@ -93,3 +93,24 @@ def test_gate_position_moves_the_estimate_more_than_counting_noise():
     assert high - low > 5 * glued_number(CH2, "mk_sweep_ci_width")
     # the control-based gate misses CD24-low cells, so it under-counts (the chapter says so)
     assert glued_number(CH2, "mk_gate_high") < true_fraction
+
+
+def test_reported_jeffreys_interval_matches_an_independent_implementation():
+    # Brown, Cai and DasGupta (2001) recommend Wilson or Jeffreys for small n: 15 of 23
+    low, high = proportion_confint(15, 23, alpha=0.05, method="jeffreys")
+    assert glued_number(CH2, "mk_sp_jeffreys_low") == pytest.approx(low, abs=1e-4)
+    assert glued_number(CH2, "mk_sp_jeffreys_high") == pytest.approx(high, abs=1e-4)
+
+
+def test_kase_multivariate_hazard_ratio_is_reported_as_published_and_as_protective():
+    # Kase et al. 2013, abstract: the CD133+ proportion was "a significant independent
+    # predictor for longer overall survival (HR 2.0, 95% CI 1.0-3.8)".
+    kase = load("kase2013_cd133_glioblastoma").set_index("quantity")
+    row = kase.loc["multivariate_hazard_ratio"]
+    assert (row["estimate"], row["ci_low"], row["ci_high"]) == (2.0, 1.0, 3.8)
+    assert glued_number(CH2, "mk_kase_hr") == 2.0
+    assert (glued_number(CH2, "mk_kase_hr_low"), glued_number(CH2, "mk_kase_hr_high")) == (1.0, 3.8)
+    source = (ROOT / f"{CH2}.md").read_text(encoding="utf-8")
+    assert "predictor of *longer*" in source
+    # the cohort predates WHO 2021: the chapter names IDH status as unmeasured
+    assert "IDH" in source and "louis2021" in source
