@@ -68,3 +68,23 @@ def test_chapter_and_descriptor_say_the_matrix_is_not_gupta_et_al():
     entry = next(r for r in resources if r["name"] == "cell_state_sort_regrow_simulated")
     assert entry["provenance"] == "simulated"
     assert "NOT the matrix published by Gupta" in entry["description"]
+
+
+def test_weekly_dosing_reduction_is_glued_and_described_as_about_half():
+    ratio = glued_number(CH4, "pl_weekly_mean_ratio")
+    reduction = glued_number(CH4, "pl_weekly_mean_reduction")
+    assert reduction == pytest.approx(1 - ratio)
+    # the prose calls it "about half": a 99% kill per dose buys far less than 99% on average
+    assert 0.35 < reduction < 0.65
+    text = " ".join((ROOT / f"{CH4}.md").read_text(encoding="utf-8").split())
+    assert "only modestly" not in text
+    assert "{glue:text}`pl_weekly_mean_reduction:.0%`" in text
+
+
+def test_key_points_tie_the_time_scale_to_the_illustrative_matrix():
+    text = (ROOT / f"{CH4}.md").read_text(encoding="utf-8")
+    key_points = text.split("## Key points", 1)[1].split("## Further reading", 1)[0]
+    key_points = " ".join(key_points.split())
+    assert "is undone within days" not in key_points
+    assert "illustrative matrix" in key_points
+    assert "measured" in key_points
