@@ -75,3 +75,43 @@ def test_simulated_gating_recovers_the_published_anchors():
     assert estimate < glued_number(CH5, "ef_true_sp_share")
     # The subtraction is robust to the gate: it varies far less than the raw control share.
     assert glued_number(CH5, "ef_sweep_diff_max") - glued_number(CH5, "ef_sweep_diff_min") < 1.5
+
+
+def _prose():
+    import re
+
+    from .conftest import ROOT
+
+    source = (ROOT / f"{CH5}.md").read_text(encoding="utf-8")
+    return re.sub(r"```\{code-cell\}.*?```", "", source, flags=re.S).replace("\n", " ")
+
+
+def test_ch5_prose_cites_sources_instead_of_raw_urls():
+    import re
+
+    assert not re.search(r"https?://", _prose()), "raw URL in chapter prose: cite a bib entry"
+    assert not re.search(r"\bPMC\d+", _prose())
+
+
+def test_ch5_never_calls_the_published_spread_an_sd_without_saying_it_is_inferred():
+    # Zhou et al. 2008 do not say whether "±" is an SD or an SEM; the chapter may only infer
+    # it under stated assumptions (unpaired test, equal group sizes).
+    from bs4 import BeautifulSoup
+
+    from .conftest import HTML
+
+    html = (HTML / f"{CH5}.html").read_text(encoding="utf-8")
+    text = " ".join(BeautifulSoup(html, "html.parser").get_text(" ").split())
+    assert "mean ± SD" not in text
+    assert "must be standard deviations" not in text
+    assert "SD or an SEM" in text
+    assert "unpaired" in text and "same size" in text
+
+
+def test_ch5_does_not_claim_transporter_inhibitors_never_helped():
+    # List et al. 2001 (Blood 98:3212): cyclosporine improved relapse-free and overall survival
+    # in poor-risk AML, with higher daunorubicin exposure; later trials were negative.
+    prose = _prose()
+    assert "have not improved outcomes in randomized trials" not in prose
+    for key in ("list2001", "kolitz2010", "cripe2010"):
+        assert key in prose

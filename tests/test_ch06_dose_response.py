@@ -53,3 +53,46 @@ def test_ch6_enrichment_follows_from_the_fitted_curves():
     # a drug that favours the CSC-like cells enriches them; DEAB reduces the enrichment
     assert glued_number(CH6, "dr_enrich_vehicle") > glued_number(CH6, "dr_enrich_deab") > 1
     assert glued_number(CH6, "dr_abs_ic50_csc") > glued_number(CH6, "dr_ic50_csc")
+
+
+def test_ch6_fold_difference_depends_on_the_effect_level_as_the_slopes_imply():
+    # The IC50 ratio holds at a half-maximal effect only. The CSC-like curve is shallower
+    # (smaller Hill slope), so the dose ratio must be smaller at a 10% effect and larger at
+    # a 90% effect; the glued folds must also follow from the glued IC50s and slopes,
+    # fold(p) = IC50 ratio * (p / (1 - p)) ** (1 / h_csc - 1 / h_bulk).
+    h_csc, h_bulk = glued_number(CH6, "dr_hill_csc"), glued_number(CH6, "dr_hill_bulk")
+    ic50_ratio = glued_number(CH6, "dr_ic50_csc") / glued_number(CH6, "dr_ic50_bulk")
+    assert h_csc < h_bulk
+    assert ic50_ratio == pytest.approx(glued_number(CH6, "dr_ratio_resistance"), rel=1e-6)
+    fold_10, fold_90 = glued_number(CH6, "dr_fold_10"), glued_number(CH6, "dr_fold_90")
+    assert 1 < fold_10 < glued_number(CH6, "dr_fold_25") < ic50_ratio
+    assert ic50_ratio < glued_number(CH6, "dr_fold_75") < fold_90
+    exponent = 1 / h_csc - 1 / h_bulk
+    assert fold_10 == pytest.approx(ic50_ratio * (1 / 9) ** exponent, rel=1e-6)
+    assert fold_90 == pytest.approx(ic50_ratio * 9**exponent, rel=1e-6)
+    # the two ends differ from the IC50 ratio by far more than rounding: at least 1.5-fold
+    assert ic50_ratio / fold_10 > 1.5 and fold_90 / ic50_ratio > 1.5
+
+
+def test_ch6_the_bulk_ic90_dose_leaves_more_than_ten_percent_of_bulk_cells_alive():
+    # "Removes 90% of the fitted range" is not "kills 90% of the cells" when the curve
+    # levels off above zero: survival = bottom + 0.1 * (top - bottom), with top close to 1.
+    bottom = glued_number(CH6, "dr_bottom_bulk")
+    survival = glued_number(CH6, "dr_bulk_survival_dose90")
+    assert survival > 10
+    assert survival == pytest.approx(100 * (bottom + 0.1 * (1 - bottom)), abs=0.5)
+    assert glued_number(CH6, "dr_csc_survival_dose90") > survival
+
+
+def test_ch6_prose_does_not_generalise_the_ic50_ratio_or_use_raw_urls():
+    import re
+
+    from .conftest import ROOT
+
+    source = (ROOT / f"{CH6}.md").read_text(encoding="utf-8")
+    prose = re.sub(r"```\{code-cell\}.*?```", "", source, flags=re.S)
+    assert not re.search(r"https?://", prose), "raw URL in chapter prose: cite a bib entry"
+    flat = prose.replace("\n", " ")
+    # quoting the claim in order to correct it is fine; stating it is not
+    assert not re.search(r"needs? (?:\S+ ){1,2}as much drug for the same effect", flat)
+    assert "kill 90% of the bulk cells" not in flat
