@@ -87,3 +87,36 @@ def test_glued_intervals_are_consistent_with_the_models():
     assert glued_number(CH10, "ma_dfs_i2_pct") > 50
     assert glued_number(CH10, "ma_dfs_random_low") < PUBLISHED_DFS[0] < glued_number(
         CH10, "ma_dfs_random_high")
+
+
+def _os_intervals():
+    chen = load("chen2013_cd133_crc")
+    rows = chen[chen["outcome"] == "5-year overall survival"]
+    a, n1 = rows["event_free_high"].to_numpy(), rows["n_high"].to_numpy()
+    c, n2 = rows["event_free_low"].to_numpy(), rows["n_low"].to_numpy()
+    log_rr = np.log((a / n1) / (c / n2))
+    se = np.sqrt(1 / a - 1 / n1 + 1 / c - 1 / n2)
+    return log_rr, log_rr - 1.96 * se, log_rr + 1.96 * se
+
+
+def test_glued_count_of_single_study_intervals_that_exclude_1():
+    # The chapter once called one study "ambiguous" while three of the four already exclude 1.
+    log_rr, low, high = _os_intervals()
+    excluding = int(((high < 0) | (low > 0)).sum())
+    assert excluding == 3
+    assert glued_number(CH10, "ma_n_ci_excluding_1") == excluding
+    assert glued_number(CH10, "ma_n_rr_below_1") == int((log_rr < 0).sum()) == 4
+
+
+def test_pooled_interval_is_narrower_than_every_single_study():
+    _, low, high = _os_intervals()
+    narrowest = (high - low).min()
+    pooled = np.log(glued_number(CH10, "ma_os_re_high")) - np.log(glued_number(CH10, "ma_os_re_low"))
+    assert glued_number(CH10, "ma_pooled_width_pct") == pytest.approx(100 * pooled / narrowest, rel=1e-6)
+    assert 0 < glued_number(CH10, "ma_pooled_width_pct") < 100
+
+
+def test_swapped_columns_would_give_the_reciprocal_risk_ratio_outside_the_published_interval():
+    swapped = glued_number(CH10, "ma_swapped_rr")
+    assert swapped == pytest.approx(1 / glued_number(CH10, "ma_os_re_rr"))
+    assert swapped > PUBLISHED_OS[2]
