@@ -70,7 +70,7 @@ def executed_notebook(page: str):
     """
     from jupyter_cache import get_cache
 
-    from cscbook.execute import read_notebook
+    from cscbook_build.signature import read_notebook
 
     cache = get_cache(str(BUILD / ".jupyter_cache"))
     try:

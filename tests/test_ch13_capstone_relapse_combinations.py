@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from cscbook import load, resource
-from cscbook.sphinxext import datasets_used
+from cscbook_build.book import datasets_used
 
 from .conftest import ROOT, glued_number
 

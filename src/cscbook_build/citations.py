@@ -13,7 +13,7 @@ others". This module registers, with pybtex, the book's own styles:
 - an author list cut short with ``and others`` is shown as "et al.", never as a complete
   list ending in "and others".
 
-Build machinery only: ``cscbook.sphinxext`` calls :func:`register` when Sphinx loads it.
+:mod:`cscbook_build.sphinxext` calls :func:`register` when Sphinx loads it.
 """
 
 from __future__ import annotations
@@ -30,8 +30,8 @@ from pybtex.style.labels import BaseLabelStyle
 from pybtex.style.template import join, node, sentence
 from sphinxcontrib.bibtex.style.referencing import BracketStyle, PersonStyle
 from sphinxcontrib.bibtex.style.referencing.author_year import AuthorYearReferenceStyle
-from sphinxcontrib.bibtex.style.template import first_of, optional, tag
 from sphinxcontrib.bibtex.style.template import field as bib_field
+from sphinxcontrib.bibtex.style.template import first_of, optional, tag
 from sphinxcontrib.bibtex.style.template import join as bib_join
 
 STYLE = "cscbook"
