@@ -3,7 +3,8 @@ SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed-$(shell cat requirements.txt pyproject.toml | sha256sum | cut -c1-12)
+# The version lives in src/cscbook/__init__.py: a new version reinstalls the package.
+STAMP := $(VENV)/.installed-$(shell cat requirements.txt pyproject.toml src/cscbook/__init__.py | sha256sum | cut -c1-12)
 # Warnings are errors (-W), missing references are warnings (-n), and every problem is
 # reported before the build stops (--keep-going).
 JB_FLAGS := -W -n --keep-going
@@ -34,23 +35,23 @@ help:
 
 venv: $(STAMP)
 
-$(STAMP): requirements.txt pyproject.toml
+$(STAMP): requirements.txt pyproject.toml src/cscbook/__init__.py
 	rm -f $(VENV)/.installed-*
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
 	touch $@
 
-# Chapters not yet in the execution cache run in parallel first (cscbook.execute);
+# Chapters not yet in the execution cache run in parallel first (cscbook_build.execute);
 # the build then renders them from the cache and reports any that failed.
 JOBS ?= 2
 
 # The classroom edition is made from the chapter sources and the execution cache (no
 # chapter runs again); html writes it too, because every chapter page links its zip.
 html: $(STAMP)
-	$(BIN)/python -m cscbook.execute --jobs $(JOBS) .
+	$(BIN)/python -m cscbook_build.execute --jobs $(JOBS) .
 	$(BIN)/jupyter-book build . $(JB_FLAGS)
-	$(BIN)/python -m cscbook.classroom build .
+	$(BIN)/python -m cscbook_build.classroom build .
 	@echo "Website: _build/html/index.html"
 
 tex:
@@ -60,7 +61,7 @@ pdf: tex
 	$(MAKE) pdf-build
 
 pdf-build: $(STAMP)
-	$(BIN)/python -m cscbook.execute --jobs $(JOBS) .
+	$(BIN)/python -m cscbook_build.execute --jobs $(JOBS) .
 	$(BIN)/jupyter-book build . --builder pdflatex $(JB_FLAGS)
 	@test -s $(PDF)
 	@echo "PDF: $(PDF) ($$(pdfinfo $(PDF) 2>/dev/null | sed -n 's/^Pages: *//p') pages, $$(du -h $(PDF) | cut -f1))"
@@ -70,7 +71,7 @@ assignments: html
 
 grade: $(STAMP)
 	@test -n "$(SUBMISSIONS)" || { echo "usage: make grade SUBMISSIONS=folder/of/notebooks"; exit 2; }
-	$(BIN)/python -m cscbook.classroom grade "$(SUBMISSIONS)" --jobs $(JOBS)
+	$(BIN)/python -m cscbook_build.classroom grade "$(SUBMISSIONS)" --jobs $(JOBS)
 
 # Chromium (Debian) and the pinned npm tools for the browser tests. Outside CI a
 # machine that cannot install them skips those tests; in CI they are required.

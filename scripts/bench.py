@@ -28,7 +28,7 @@ ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 sys.path.insert(0, str(ROOT / "src"))
 
-from cscbook.bookcopy import copy_book  # noqa: E402
+from cscbook_build.bookcopy import copy_book  # noqa: E402
 
 TARGETS = {"clean": 10.0, "no_change": 1.5, "code_edit": 3.0}
 CHAPTER_LIMIT_S = 5.0
@@ -48,7 +48,7 @@ def timed(commands: list[list[str]]) -> float:
 
 def book_build(folder: Path) -> list[list[str]]:
     return [
-        [str(BIN / "python"), "-m", "cscbook.execute", "--jobs", "2", str(folder)],
+        [str(BIN / "python"), "-m", "cscbook_build.execute", "--jobs", "2", str(folder)],
         [str(BIN / "jupyter-book"), "build", str(folder), "-W", "-n", "--keep-going"],
     ]
 

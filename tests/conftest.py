@@ -8,7 +8,8 @@ import re
 from pathlib import Path
 
 import pytest
-import yaml
+
+from cscbook_build.book import toc_docnames
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data"
@@ -28,18 +29,7 @@ def load_generator(script: str):
 
 def toc_files() -> list[str]:
     """Every page listed in _toc.yml, in reading order (without suffix)."""
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
-    files = [toc["root"]]
-
-    def walk(entries):
-        for entry in entries or []:
-            if "file" in entry:
-                files.append(entry["file"])
-            walk(entry.get("sections"))
-
-    for part in toc.get("parts", []):
-        walk(part.get("chapters"))
-    return files
+    return toc_docnames(ROOT)
 
 
 def chapter_files() -> list[str]:
@@ -70,7 +60,7 @@ def executed_notebook(page: str):
     """
     from jupyter_cache import get_cache
 
-    from cscbook.execute import read_notebook
+    from cscbook_build.signature import read_notebook
 
     cache = get_cache(str(BUILD / ".jupyter_cache"))
     try:

@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from cscbook import load, resource
-from cscbook.sphinxext import datasets_used
+from cscbook_build.book import datasets_used
 
 from .conftest import ROOT, executed_notebook, glued_number, glued_values
 

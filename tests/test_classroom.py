@@ -25,13 +25,14 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from cscbook import classroom
 from cscbook.checks import answer_matches, check
+from cscbook_build.book import toc_chapters
+from cscbook_build.classroom import autograder, bundle, convert, source
 
 from .conftest import BUILD, HTML, ROOT
 
 CLASSROOM = BUILD / "classroom"
-ALL_CHAPTERS = classroom.toc_chapters(ROOT)
+ALL_CHAPTERS = toc_chapters(ROOT)
 WRITTEN = [c for c in ALL_CHAPTERS if c.exists()]
 IDS = [c.slug for c in WRITTEN]
 ROLE_OR_DIRECTIVE = re.compile(r"\{[a-z][\w:-]*\}`|^\s*(```+|:::+)\s*\{", re.MULTILINE)
@@ -73,10 +74,10 @@ def squash(text: str) -> str:
 def test_every_chapter_declares_at_least_two_checks(chapter):
     if not chapter.exists():
         pytest.skip(f"{chapter.docname} is not written yet: nothing to check")
-    labels = classroom.declared_checks(chapter.source)
+    labels = source.declared_checks(chapter.source)
     assert len(set(labels)) >= 2, (
         f"{chapter.docname} declares {len(set(labels))} automatic check(s); add at least two "
-        "(see 'Writing a chapter' in README.md)"
+        "(see 'Writing a chapter' in CONTRIBUTING.md)"
     )
 
 
@@ -84,14 +85,14 @@ def test_every_chapter_declares_at_least_two_checks(chapter):
 def test_check_cells_are_hidden_and_name_an_exercise_of_the_chapter(chapter):
     text = chapter.source.read_text(encoding="utf-8")
     exercises = set(re.findall(r":label:\s*(\S+)", text))
-    notebook = classroom.read_source_notebook(chapter.source)
+    notebook = source.read_source_notebook(chapter.source)
     for cell in notebook.cells:
         if cell.cell_type == "code" and re.search(r"\bcheck\(", cell.source):
             assert "remove-cell" in cell.metadata.get("tags", []), (
                 f"{chapter.docname}: a check cell must be tagged remove-cell, or readers see it:\n"
                 + cell.source
             )
-            for label in classroom.CHECK_LABEL.findall(cell.source):
+            for label in source.CHECK_LABEL.findall(cell.source):
                 assert label in exercises, f"{chapter.docname}: check of unknown exercise {label!r}"
 
 
@@ -172,7 +173,7 @@ def test_notebooks_have_plain_markdown_and_no_build_only_imports(chapter):
                 assert not imports_myst_nb, f"{chapter.docname}: myst_nb import left in a notebook"
                 assert not re.search(r"\bcheck\(\"", cell.source.replace("grader.check", ""))
     student = student_notebook(chapter)
-    checks = classroom.declared_checks(chapter.source)
+    checks = source.declared_checks(chapter.source)
     check_cells = [c.source for c in student.cells if c.cell_type == "code" and "grader.check(" in c.source]
     for label in checks:
         assert f'grader.check("{label}")' in check_cells, f"{chapter.docname}: no check cell for {label}"
@@ -214,12 +215,14 @@ def test_the_zip_contains_what_the_notebook_reads(chapter):
         assert f"data/{path}" in names, f"{chapter.docname}: {path} missing from the zip"
     assert not [n for n in names if n.startswith("data/") and n.endswith(".csv")
                 and n.removeprefix("data/") not in shipped.values()], "unused CSV files in the zip"
-    # the helper package: every module the notebook imports, none of the build's
+    # the helper package: the reader's library whole (every module the notebook imports
+    # among them), and nothing of the build machinery
     _, book_modules = imports_of(notebook)
     for module in book_modules | {"__init__", "data", "notebook"}:
         assert f"cscbook/{module}.py" in names, f"{chapter.docname}: cscbook/{module}.py missing"
-    for module in classroom.BUILD_ONLY_MODULES:
-        assert f"cscbook/{module}" not in names
+    library = {f"cscbook/{path.name}" for path in (ROOT / "src" / "cscbook").glob("*.py")}
+    assert {n for n in names if n.startswith("cscbook/")} == library
+    assert not [n for n in names if "cscbook_build" in n]
     # the checks: one file per grader.check
     for label in re.findall(r'grader\.check\("([\w-]+)"\)', code):
         assert f"tests/{label}.py" in names, f"{chapter.docname}: tests/{label}.py missing"
@@ -228,7 +231,7 @@ def test_the_zip_contains_what_the_notebook_reads(chapter):
     pinned = {line.split("==")[0].lower() for line in requirements.splitlines() if "==" in line}
     modules, _ = imports_of(notebook)
     for module in modules:
-        dist = classroom.DISTRIBUTIONS.get(module, module)
+        dist = bundle.DISTRIBUTIONS.get(module, module)
         if dist:
             assert dist.lower() in pinned, f"{chapter.docname}: {dist} not in requirements.txt"
     assert "otter-grader==7.0.0" in requirements
@@ -247,8 +250,8 @@ def test_make_assignments_is_reproducible_and_needs_no_execution(tmp_path):
     env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
     result = subprocess.run(
         [sys.executable, "-c",
-         "import sys; from pathlib import Path; from cscbook import classroom; "
-         f"classroom.build(Path({str(ROOT)!r}), Path({str(out)!r}), site=Path({str(tmp_path / 'site')!r}))"],
+         "from pathlib import Path; from cscbook_build.classroom.assignments import build; "
+         f"build(Path({str(ROOT)!r}), Path({str(out)!r}), site=Path({str(tmp_path / 'site')!r}))"],
         capture_output=True, text=True, env=env, timeout=600,
     )
     assert result.returncode == 0, result.stdout + result.stderr
@@ -337,7 +340,7 @@ def graded(tmp_path_factory):
         blank = folder / f"blank-{chapter.number:02d}.ipynb"
         shutil.copy(CLASSROOM / "student" / f"{chapter.slug}.ipynb", blank)
     result = subprocess.run(
-        [sys.executable, "-m", "cscbook.classroom", "grade", str(folder), "--root", str(ROOT),
+        [sys.executable, "-m", "cscbook_build.classroom", "grade", str(folder), "--root", str(ROOT),
          "--jobs", os.environ.get("JOBS", "2")],
         capture_output=True, text=True, timeout=3000, cwd=ROOT,
     )
@@ -354,7 +357,7 @@ def test_every_answer_key_scores_full_marks(chapter, graded):
     assert row["errors"] == "0", row["status"]
     assert float(row["possible"]) >= 2
     assert float(row["score"]) == float(row["possible"]), row
-    for label in classroom.declared_checks(chapter.source):
+    for label in source.declared_checks(chapter.source):
         assert float(row[f"q:{label}"]) > 0, f"{label} failed on the answer key"
 
 
@@ -423,7 +426,7 @@ def test_generated_check_files_run_under_otter(tmp_path):
     declaration = {"label": "ex-demo", "answers": {"d50": 520.2, "p_value": 0.015},
                    "rtol": 0.01, "atol": 0.0, "hint": "a hint", "points": 2}
     path = tmp_path / "ex-demo.py"
-    path.write_text(classroom.test_file(chapter, declaration), encoding="utf-8")
+    path.write_text(autograder.test_file(chapter, declaration), encoding="utf-8")
     test = create_test_file(str(path), NBMetadataConfig())
     test.run({"d50": 521, "p_value": ...})
     assert test.score == pytest.approx(1.0) and test.possible == 2
@@ -465,7 +468,7 @@ def test_instructor_guide_explains_editions_checks_grading_and_schedule(built_ht
     assert len([r for r in rows if re.match(r"^\d+$", r.find("td").get_text(strip=True))]) >= 13
     for chapter in WRITTEN:
         assert f"Chapter {chapter.number}:" in text
-        checks = classroom.declared_checks(chapter.source)
+        checks = source.declared_checks(chapter.source)
         assert f"automatic checks: {len(checks)}" in text
         hrefs = [a["href"] for a in soup.find_all("a", href=True)
                  if a["href"].endswith(f"{chapter.slug}.zip")]
@@ -488,7 +491,7 @@ def test_myst_becomes_plain_markdown():
         def cite(self, role, keys):
             return "Smith (2020)" if role == "cite:t" else "(Smith, 2020)"
 
-    converter = classroom.Converter("book/part1/02-x", FakeReferences(), {"n_cells": "1234.5678"})
+    converter = convert.Converter("book/part1/02-x", FakeReferences(), {"n_cells": "1234.5678"})
     source = "\n".join([
         "(sec-data)=",
         "% a MyST comment",
@@ -524,6 +527,6 @@ def test_myst_becomes_plain_markdown():
         "```{exercise-start} A title", ":label: ex-x-1", "```", "Do it.", "```{exercise-end}", "```",
         "```{solution-start} ex-x-1", ":class: dropdown", "```", "Secret.", "```{solution-end}", "```",
     ])
-    kinds = [(b.kind, b.label) if isinstance(b, classroom.Marker) else b.strip() for b in converter.blocks(gated)]
+    kinds = [(b.kind, b.label) if isinstance(b, convert.Marker) else b.strip() for b in converter.blocks(gated)]
     assert kinds == [("exercise-start", "ex-x-1"), "Do it.", ("exercise-end", ""),
                      ("solution-start", "ex-x-1"), "Secret.", ("solution-end", "")]

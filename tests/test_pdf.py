@@ -18,7 +18,8 @@ import pytest
 import yaml
 from bs4 import BeautifulSoup
 
-from cscbook.pdf import PART_CAPTION, TABLE_MARKER
+from cscbook_build.pdf import PART_CAPTION
+from cscbook_build.pdf_tables import TABLE_MARKER
 
 from .conftest import BUILD, HTML, ROOT, chapter_files, toc_files
 

@@ -1,4 +1,4 @@
-"""The PDF's helpers that need no TeX: DataFrame tables and part numbers (src/cscbook/pdf.py)."""
+"""The PDF's helpers that need no TeX: DataFrame tables and part numbers (src/cscbook_build/pdf.py, pdf_tables.py)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from cscbook.pdf import PART_CAPTION, TABLE_MARKER, parse_html_table, roman_to_int, table_to_latex
+from cscbook_build.pdf import PART_CAPTION, roman_to_int
+from cscbook_build.pdf_tables import TABLE_MARKER, parse_html_table, table_to_latex
 
 
 def latex_of(frame_or_styler) -> str:
@@ -113,7 +114,7 @@ def test_part_captions_and_roman_numerals():
 def test_pages_read_by_the_pdf_build_are_read_again_by_the_next_website_build(tmp_path):
     from types import SimpleNamespace
 
-    from cscbook.pdf import _forget_reread, _remember_pages_read_by_another_builder, _reread_for_html
+    from cscbook_build.pdf import _forget_reread, _remember_pages_read_by_another_builder, _reread_for_html
 
     env = SimpleNamespace(found_docs={"book/part1/01-a", "book/part1/02-b", "book/intro"})
     latex = SimpleNamespace(builder=SimpleNamespace(format="latex"), doctreedir=str(tmp_path))

@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from cscbook.bookcopy import copy_book
+from cscbook_build.bookcopy import copy_book
 
 from .conftest import HTML, ROOT
 
@@ -22,7 +22,7 @@ def test_a_second_clean_build_gives_identical_pages_and_figures(built_html, tmp_
     env = {**os.environ, "PYTHONHASHSEED": "0", "SOURCE_DATE_EPOCH": os.environ.get("SOURCE_DATE_EPOCH", "1767225600")}
     env.pop("CSCBOOK_DATA", None)
     for command in (
-        [str(BIN / "python"), "-m", "cscbook.execute", "--jobs", "2", str(copy)],
+        [str(BIN / "python"), "-m", "cscbook_build.execute", "--jobs", "2", str(copy)],
         [str(BIN / "jupyter-book"), "build", str(copy), "-W", "-n", "--keep-going"],
     ):
         result = subprocess.run(command, capture_output=True, text=True, env=env, timeout=1800)

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from cscbook.bookcopy import copy_book
+from cscbook_build.bookcopy import copy_book
 
 from .conftest import ROOT
 
@@ -112,7 +112,7 @@ def test_a_chapter_that_raises_stops_the_build_with_its_traceback(tmp_path):
 def test_stream_outputs_are_joined_exactly_whatever_the_kernel_split():
     import nbformat
 
-    from cscbook.execute import merge_streams
+    from cscbook_build.execute import merge_streams
 
     def notebook_with(*pieces):
         cell = nbformat.v4.new_code_cell("print(...)")

@@ -16,7 +16,7 @@ others". This module registers, with pybtex, the book's own styles:
   registry record) is cited by its BibTeX ``key`` field ("STEVIE primary analysis
   (2017)"), never by invented names.
 
-Build machinery only: ``cscbook.sphinxext`` calls :func:`register` when Sphinx loads it.
+:mod:`cscbook_build.sphinxext` calls :func:`register` when Sphinx loads it.
 """
 
 from __future__ import annotations
@@ -36,8 +36,8 @@ from pybtex.style.template import first_of as entry_first_of
 from pybtex.style.template import optional as entry_optional
 from sphinxcontrib.bibtex.style.referencing import BracketStyle, PersonStyle
 from sphinxcontrib.bibtex.style.referencing.author_year import AuthorYearReferenceStyle
-from sphinxcontrib.bibtex.style.template import first_of, optional, tag
 from sphinxcontrib.bibtex.style.template import field as bib_field
+from sphinxcontrib.bibtex.style.template import first_of, optional, tag
 from sphinxcontrib.bibtex.style.template import join as bib_join
 
 STYLE = "cscbook"

@@ -1,22 +1,22 @@
 """Sphinx extension for the book: a data-aware execution cache and the data catalogue.
 
 Data-aware cache
-    myst-nb's cache (jupyter-cache) keys a notebook on its code cells only, so an
-    edited CSV would leave stale outputs in place. This extension stamps every
-    notebook, as myst-nb reads it, with a *data signature*: a hash of the CSV files
-    the chapter loads (found from its ``load("name")`` calls), of
-    ``data/datapackage.json`` and of this package's source. The stamp is stored in
-    the first code cell's metadata, which jupyter-cache includes in its key, so a
-    changed dataset means a cache miss and the chapter executes again. The same
-    files are registered as Sphinx dependencies, so the page is re-read when any of
-    them changes. ``cscbook.execute`` reads notebooks the same way, so notebooks it
-    pre-executes in parallel are found in the cache by the build.
+    myst-nb's cache (jupyter-cache) keys a notebook on its code cells only. This
+    extension makes myst-nb read every MyST notebook through
+    :func:`cscbook_build.signature.read_notebook_with_signature`, which stamps it with
+    a *data signature* (the CSV files it loads, ``data/datapackage.json`` and the
+    reader's library ``cscbook``), so a changed dataset means a cache miss and the
+    chapter executes again. The same files are registered as Sphinx dependencies, so
+    the page is re-read when any of them changes. :mod:`cscbook_build.execute` reads
+    notebooks the same way, so notebooks it pre-executes in parallel are found in the
+    cache by the build.
 
 Classroom edition
     Every chapter page gets a "Download as an assignment" link to its student zip
-    (written by ``cscbook.classroom``), and the instructor guide's lines
+    (written by :mod:`cscbook_build.classroom`), and the instructor guide's lines
     ``<!-- classroom-chapters -->`` and ``<!-- classroom-schedule -->`` become the map
-    of chapters (objectives, skills, exercises, checks) and the 13-week schedule.
+    of chapters (objectives, skills, exercises, checks) and the 13-week schedule
+    (:mod:`cscbook_build.classroom.guide`).
 
 Data catalogue
     A page holding the line ``<!-- data-catalogue -->`` gets, at build time, one
@@ -27,85 +27,20 @@ Data catalogue
 
 from __future__ import annotations
 
-import hashlib
-import json
 import os
-import re
 from pathlib import Path
 
 import myst_nb.core.read as myst_nb_read
 
-from . import data as book_data
+from cscbook import data as book_data
 
-LOAD_CALL = re.compile(r"""\bload\(\s*["']([A-Za-z0-9_.\-]+)["']""")
+from .book import CHAPTER_DOC, assignment_href
+from .signature import dependencies, find_data_folder, read_notebook_with_signature
+
 CATALOGUE_MARKER = "<!-- data-catalogue -->"
 CHAPTERS_MARKER = "<!-- classroom-chapters -->"
 SCHEDULE_MARKER = "<!-- classroom-schedule -->"
 INSTRUCTOR_GUIDE = "book/back/instructor-guide"
-PACKAGE_DIR = Path(__file__).resolve().parent
-SIGNATURE_KEY = "cscbook"
-# Modules that run the build but are never imported by a chapter; editing them must
-# not re-execute the chapters.
-BUILD_ONLY_MODULES = {"sphinxext.py", "execute.py", "classroom.py", "pdf.py"}
-_read_myst_markdown_notebook = myst_nb_read.read_myst_markdown_notebook
-
-
-def datasets_used(source_text: str) -> list[str]:
-    """Names of the datasets a chapter loads, in order of first use."""
-    names: list[str] = []
-    for name in LOAD_CALL.findall(source_text):
-        if name not in names:
-            names.append(name)
-    return names
-
-
-def find_data_folder(source: Path) -> Path | None:
-    """The ``data`` folder that a notebook at ``source`` reads from."""
-    if os.environ.get("CSCBOOK_DATA"):
-        return Path(os.environ["CSCBOOK_DATA"])
-    for folder in Path(source).resolve().parents:
-        if (folder / "data" / book_data.DESCRIPTOR).is_file():
-            return folder / "data"
-    return None
-
-
-def dependencies(source_text: str, data_folder: Path) -> list[Path]:
-    """Files outside its code that a notebook's outputs depend on."""
-    paths = [data_folder / book_data.DESCRIPTOR]
-    try:
-        package = json.loads(paths[0].read_text(encoding="utf-8"))
-        by_name = {r.get("name"): r.get("path") for r in package.get("resources", [])}
-    except (OSError, json.JSONDecodeError):
-        by_name = {}
-    for name in datasets_used(source_text):
-        relative = by_name.get(name)
-        paths.append(data_folder / relative if relative else data_folder / f"<{name}>")
-    paths.extend(
-        path for path in sorted(PACKAGE_DIR.glob("*.py")) if path.name not in BUILD_ONLY_MODULES
-    )
-    return paths
-
-
-def data_signature(source_text: str, data_folder: Path) -> str:
-    """Hash of the contents of every file in :func:`dependencies`."""
-    sha = hashlib.sha256()
-    for path in dependencies(source_text, data_folder):
-        sha.update(path.name.encode())
-        sha.update(path.read_bytes() if path.is_file() else b"<missing>")
-    return sha.hexdigest()
-
-
-def read_notebook_with_signature(text, *args, path=None, **kwargs):
-    """myst-nb's MyST notebook reader, plus the data signature in the first code cell."""
-    notebook = _read_myst_markdown_notebook(text, *args, path=path, **kwargs)
-    folder = find_data_folder(Path(path)) if path is not None else None
-    if folder is not None:
-        signature = data_signature(text, folder)
-        for cell in notebook.cells:
-            if cell.cell_type == "code":
-                cell.metadata[SIGNATURE_KEY] = {"data_signature": signature}
-                break
-    return notebook
 
 
 def _note_data_dependencies(app, docname, source):
@@ -180,15 +115,16 @@ def _insert_classroom_tables(app, docname, source):
     """The instructor guide's chapter map and schedule, generated from the chapter sources."""
     if CHAPTERS_MARKER not in source[0] and SCHEDULE_MARKER not in source[0]:
         return
-    from . import classroom
+    from .book import toc_chapters
+    from .classroom import guide
 
     root = Path(app.confdir)
-    app.env.note_dependency(classroom.__file__)  # the page changes when the tables' code does
-    for chapter in classroom.toc_chapters(root):
+    app.env.note_dependency(guide.__file__)  # the page changes when the tables' code does
+    for chapter in toc_chapters(root):
         if chapter.exists():
             app.env.note_dependency(str(chapter.source))
-    source[0] = source[0].replace(CHAPTERS_MARKER, classroom.chapters_markdown(root, docname))
-    source[0] = source[0].replace(SCHEDULE_MARKER, classroom.schedule_markdown(root))
+    source[0] = source[0].replace(CHAPTERS_MARKER, guide.chapters_markdown(root, docname))
+    source[0] = source[0].replace(SCHEDULE_MARKER, guide.schedule_markdown(root))
 
 
 def _add_assignment_link(app, doctree, docname):
@@ -200,14 +136,12 @@ def _add_assignment_link(app, doctree, docname):
     """
     from docutils import nodes
 
-    from . import classroom
-
     if app.builder.format != "html":
         return
-    match = classroom.CHAPTER_DOC.match(docname)
+    match = CHAPTER_DOC.match(docname)
     if not match:
         return
-    href = classroom.assignment_href(docname, match["slug"])
+    href = assignment_href(docname, match["slug"])
     guide = ""
     if INSTRUCTOR_GUIDE in app.env.found_docs:
         guide_href = app.builder.get_relative_uri(docname, INSTRUCTOR_GUIDE)

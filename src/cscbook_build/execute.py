@@ -6,11 +6,11 @@ several at a time, and stores the results where the build looks for them. The
 build then finds every chapter in the cache and only renders.
 
 Notebooks are read exactly as the build reads them (through
-:func:`cscbook.sphinxext.read_notebook_with_signature`), so the cache keys match,
-data signature included. A notebook that fails here is simply not cached: the
+:func:`cscbook_build.signature.read_notebook`), so the cache keys match, data
+signature included. A notebook that fails here is simply not cached: the
 build executes it again and reports the error with its traceback.
 
-Usage: ``python -m cscbook.execute [--jobs N] [BOOK_ROOT]``
+Usage: ``python -m cscbook_build.execute [--jobs N] [BOOK_ROOT]``
 """
 
 from __future__ import annotations
@@ -22,42 +22,10 @@ import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 
-import yaml
+from .book import toc_sources
+from .signature import read_notebook
 
 DEFAULT_TIMEOUT = 60
-
-
-def toc_sources(root: Path) -> list[Path]:
-    """Every page of ``_toc.yml`` that is a MyST notebook, in reading order."""
-    toc = yaml.safe_load((root / "_toc.yml").read_text(encoding="utf-8"))
-    files = [toc["root"]]
-
-    def walk(entries):
-        for entry in entries or []:
-            if "file" in entry:
-                files.append(entry["file"])
-            walk(entry.get("sections"))
-
-    walk(toc.get("chapters"))
-    for part in toc.get("parts", []):
-        walk(part.get("chapters"))
-    sources = []
-    for name in files:
-        path = root / f"{name}.md"
-        if path.is_file() and "```{code-cell}" in path.read_text(encoding="utf-8"):
-            sources.append(path)
-    return sources
-
-
-def read_notebook(path: Path):
-    from myst_parser.config.main import MdParserConfig
-
-    from .sphinxext import read_notebook_with_signature
-
-    text = path.read_text(encoding="utf-8")
-    return read_notebook_with_signature(
-        text, config=MdParserConfig(), add_source_map=True, path=str(path)
-    )
 
 
 def merge_streams(notebook) -> None:
@@ -118,9 +86,9 @@ def main(argv: list[str] | None = None) -> int:
         except KeyError:
             pending.append(path)
     if not pending:
-        print("[cscbook.execute] every notebook is in the cache")
+        print("[cscbook_build.execute] every notebook is in the cache")
         return 0
-    print(f"[cscbook.execute] executing {len(pending)} notebook(s) with {args.jobs} worker(s)")
+    print(f"[cscbook_build.execute] executing {len(pending)} notebook(s) with {args.jobs} worker(s)")
     jobs = max(1, min(args.jobs, len(pending)))
     with ProcessPoolExecutor(max_workers=jobs) as pool:
         futures = [pool.submit(_execute, str(path), args.timeout) for path in pending]
@@ -128,14 +96,14 @@ def main(argv: list[str] | None = None) -> int:
             path, notebook, seconds, failed = future.result()
             relative = Path(path).relative_to(root)
             if failed:
-                print(f"[cscbook.execute] {relative}: failed; the build will report it")
+                print(f"[cscbook_build.execute] {relative}: failed; the build will report it")
                 continue
             cache.cache_notebook_bundle(
                 CacheBundleIn(notebook, uri=path, data={"execution_seconds": seconds}),
                 check_validity=False,
                 overwrite=True,
             )
-            print(f"[cscbook.execute] {relative}: {seconds:.1f} s")
+            print(f"[cscbook_build.execute] {relative}: {seconds:.1f} s")
     return 0
 
 

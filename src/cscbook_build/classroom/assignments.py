@@ -1,0 +1,143 @@
+"""The classroom edition, chapter by chapter: ``make assignments``.
+
+:func:`build` turns every chapter in ``_toc.yml`` into
+
+- ``_build/classroom/student/NN-slug.ipynb``: the teaching text, the chapter's code,
+  and for each exercise an empty cell for the answer (``d50 = ...``), a
+  ``grader.check("ex-..")`` cell where the chapter declares a check, and no solution;
+- ``_build/classroom/instructor/NN-slug.ipynb``: the same with the solutions and their
+  outputs (the answer key);
+- ``_build/classroom/zips/NN-slug.zip``: what a student needs without the repository
+  (:mod:`~cscbook_build.classroom.bundle`). The website links it ("Download as an
+  assignment"), so it is also copied to ``_build/html/assignments/``;
+- ``_build/classroom/autograder/NN-slug-autograder.zip``: an otter-grader autograder
+  configuration (:mod:`~cscbook_build.classroom.autograder`).
+
+``student/`` and ``instructor/`` also hold ``data/``, ``cscbook/`` and ``tests/``, so
+the notebooks run where they are. The stages, in order: :mod:`.source` (the chapter
+and its cached outputs), :mod:`.references`, :mod:`.convert`, :mod:`.editions`,
+:mod:`.bundle`, :mod:`.autograder`.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..book import Chapter, datasets_used, toc_chapters
+from .autograder import test_file, write_autograder
+from .bundle import (
+    imported_modules,
+    merge_descriptor,
+    requirements,
+    restricted_datapackage,
+    student_readme,
+    write_bundle,
+    write_notebook,
+    write_zip,
+)
+from .editions import make_editions
+from .references import References
+from .source import check_declarations, declared_checks, executed_notebook, glued_values
+
+
+@dataclass
+class ChapterResult:
+    chapter: Chapter
+    checks: dict
+    datasets: list[str]
+    problems: list[str]
+
+
+def build_chapter(chapter: Chapter, root: Path, out: Path, references: References) -> ChapterResult:
+    """Both editions, the student's zip and the autograder of one chapter."""
+    executed = executed_notebook(root, chapter.source)
+    checks = check_declarations(executed)
+    declared = declared_checks(chapter.source)
+    missing = [label for label in declared if label not in checks]
+    if missing:
+        raise SystemExit(f"{chapter.docname}: check cell(s) for {missing} have no recorded output")
+    glue = glued_values(root, chapter.docname, executed)
+    student, instructor, converter = make_editions(chapter, executed, checks, references, glue)
+    title = re.sub(r"^# Chapter \d+\. ", "", next(
+        (c.source.splitlines()[0] for c in student.cells if c.source.startswith("# ")), chapter.slug))
+
+    source_text = chapter.source.read_text(encoding="utf-8")
+    datasets = datasets_used(source_text)
+    descriptor, dataset_paths = restricted_datapackage(root, datasets)
+    tests = {label: test_file(chapter, declaration) for label, declaration in checks.items()}
+    assets = []
+    for relative in converter.assets:
+        source = (chapter.source.parent / relative).resolve()
+        if not source.is_file():
+            raise SystemExit(f"{chapter.docname}: figure file {relative} not found")
+        assets.append((source, relative))
+    modules = imported_modules(instructor)
+
+    name = f"{chapter.slug}.ipynb"
+    # runnable folders of all chapters
+    for edition, notebook in (("student", student), ("instructor", instructor)):
+        folder = out / edition
+        write_notebook(notebook, folder / name)
+        write_bundle(folder, root, dataset_paths, merge_descriptor(folder, descriptor), tests, assets)
+
+    # the student's zip
+    staging = out / ".staging" / chapter.slug
+    shutil.rmtree(staging, ignore_errors=True)
+    write_bundle(staging, root, dataset_paths, descriptor, tests, assets)
+    write_notebook(student, staging / name)
+    (staging / "requirements.txt").write_text(requirements(root, modules), encoding="utf-8")
+    (staging / "README.md").write_text(student_readme(chapter, title, datasets, checks), encoding="utf-8")
+    write_zip(out / "zips" / f"{chapter.slug}.zip", staging)
+
+    # the autograder (otter-grader's layout: otter_config.json, tests/, files/)
+    write_autograder(out, chapter, root, dataset_paths, descriptor, assets, tests, requirements(root, modules))
+    return ChapterResult(chapter, checks, datasets, list(references.problems))
+
+
+def build(root: Path, out: Path | None = None, site: Path | None = None) -> list[ChapterResult]:
+    """Write the classroom edition of every chapter to ``out`` and copy the zips into the site."""
+    started = time.perf_counter()
+    out = out or root / "_build" / "classroom"
+    site = site if site is not None else root / "_build" / "html"
+    for part in ("student", "instructor", "zips", "autograder", ".staging"):
+        shutil.rmtree(out / part, ignore_errors=True)
+    references = References(root)
+    results = []
+    for chapter in toc_chapters(root):
+        if not chapter.exists():
+            print(f"[classroom] {chapter.docname}: not written yet, skipped")
+            continue
+        references.problems = []
+        result = build_chapter(chapter, root, out, references)
+        results.append(result)
+        for problem in result.problems:
+            print(f"[classroom] {chapter.docname}: warning: {problem}")
+        print(f"[classroom] {chapter.slug}: {len(result.checks)} check(s), "
+              f"{len(result.datasets)} dataset(s)")
+    shutil.rmtree(out / ".staging", ignore_errors=True)
+    if site.is_dir():
+        target = site / "assignments"
+        shutil.rmtree(target, ignore_errors=True)
+        target.mkdir()
+        for result in results:
+            name = f"{result.chapter.slug}.zip"
+            shutil.copyfile(out / "zips" / name, target / name)
+    (out / "README.md").write_text(CLASSROOM_README, encoding="utf-8")
+    print(f"[classroom] {len(results)} chapter(s) written to {out} in {time.perf_counter() - started:.1f} s")
+    return results
+
+
+CLASSROOM_README = """# Classroom edition (generated by `make assignments`; do not edit)
+
+- `student/`: one student notebook per chapter (no solutions), runnable here.
+- `instructor/`: the answer keys, runnable here. Keep them private.
+- `zips/`: one zip per chapter to hand out (notebook, data, helper package, checks, requirements).
+- `autograder/`: one otter-grader autograder zip per chapter.
+
+Grade a folder of submitted notebooks: `make grade SUBMISSIONS=path/to/folder`
+(writes `scores.csv` in that folder). See the book's instructor guide.
+"""
