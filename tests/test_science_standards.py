@@ -16,7 +16,7 @@ import pytest
 from bs4 import BeautifulSoup
 from pybtex.database import Entry, Person
 
-from cscbook.citations import AuthorYearLabelStyle, author_year_label
+from cscbook_build.citations import AuthorYearLabelStyle, author_year_label
 
 from .conftest import ROOT, chapter_files, toc_files
 
