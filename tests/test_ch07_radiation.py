@@ -66,7 +66,7 @@ def test_ch7_qi_uncertainties_are_stated_as_up_to_15_times_the_estimates():
     # The chapter once said the published uncertainties were "as large as the estimates";
     # the largest (beta of the CSCs, 0.3 against 0.02) is fifteen times larger.
     ratios = [pm / est for key in ("csc", "bulk")
-              for est, pm in zip(PUBLISHED[key], PUBLISHED_PLUS_MINUS[key])]
+              for est, pm in zip(PUBLISHED[key], PUBLISHED_PLUS_MINUS[key], strict=True)]
     assert glued_number(CH7, "rad_qi_ratio_max") == pytest.approx(max(ratios))
     assert max(ratios) == pytest.approx(15)
     assert glued_number(CH7, "rad_qi_ratio_min") == pytest.approx(min(ratios))

@@ -129,8 +129,8 @@ def test_glued_interval_widths_are_the_exact_widths_of_the_mid_range_cohorts():
     response = load("pathway_trials_response").dropna(subset=["responders", "evaluable"])
     x, n = response["responders"].astype(int), response["evaluable"].astype(int)
     rate = 100 * x / n
-    low = [stats.beta.ppf(0.025, xi, ni - xi + 1) if xi > 0 else 0.0 for xi, ni in zip(x, n)]
-    high = [stats.beta.ppf(0.975, xi + 1, ni - xi) if xi < ni else 1.0 for xi, ni in zip(x, n)]
+    low = [stats.beta.ppf(0.025, xi, ni - xi + 1) if xi > 0 else 0.0 for xi, ni in zip(x, n, strict=True)]
+    high = [stats.beta.ppf(0.975, xi + 1, ni - xi) if xi < ni else 1.0 for xi, ni in zip(x, n, strict=True)]
     width = 100 * (np.array(high) - np.array(low))
     mid = rate.between(20, 80).to_numpy()
     assert glued_number(CH11, "tr_width_mid_min") == pytest.approx(width[mid].min())

@@ -4,12 +4,14 @@ Each chapter's "Before you start" box states both times. They are measured from 
 chapter's source, not guessed, so that they stay true when a chapter grows:
 
 - reading: the prose outside exercises and solutions at 200 words a minute, plus half a
-  minute for each code cell the reader runs (outside solutions);
+  minute for each code cell the reader sees and runs (outside solutions; a cell tagged
+  ``remove-cell`` is the book's machinery and does not count);
 - exercises: for each exercise, 10 minutes plus a minute for every 20 words of its
   statement (a longer statement asks for more work).
 
 Both are rounded up to the next 5 minutes. ``python -m cscbook_build.study_time`` prints
-them for every chapter; ``tests/test_teaching.py`` checks that each box states them.
+them for every chapter, and with ``--write`` puts them into each chapter's box;
+``tests/test_teaching.py`` checks that each box states them.
 """
 
 from __future__ import annotations
@@ -57,7 +59,7 @@ def study_time(source: str) -> StudyTime:
     text = SOLUTION.sub("", text)
     exercises = EXERCISE.findall(text)
     text = EXERCISE.sub("", text)
-    code_cells = len(CODE_CELL.findall(text))
+    code_cells = sum("remove-cell" not in cell.split("\n", 2)[1] for cell in CODE_CELL.findall(text))
     prose = CODE_CELL.sub("", text)
     reading = _words(prose) / WORDS_PER_MINUTE + code_cells * MINUTES_PER_CODE_CELL
     doing = sum(
@@ -67,13 +69,40 @@ def study_time(source: str) -> StudyTime:
     return StudyTime(reading=_up_to_five(reading), exercises=_up_to_five(doing) if exercises else 0)
 
 
+TIME_LINE = re.compile(
+    r"(\*\*Time:\*\* about )\d+( minutes to read and run; about )\d+( minutes for the exercises)"
+)
+
+
+def write_times(path: Path) -> bool:
+    """Put the measured times into the chapter's box; True if the file changed.
+
+    Measuring again after the edit gives the same numbers unless the new digits tip a
+    rounding, so the edit is repeated until the times are stable.
+    """
+    text = path.read_text(encoding="utf-8")
+    original = text
+    for _ in range(3):
+        time = study_time(text)
+        text = TIME_LINE.sub(rf"\g<1>{time.reading}\g<2>{time.exercises}\g<3>", text)
+    if text != original:
+        path.write_text(text, encoding="utf-8")
+    return text != original
+
+
 def main(argv: list[str] | None = None) -> int:
-    root = Path(argv[0] if argv else ".")
+    args = list(argv or [])
+    write = "--write" in args
+    args = [a for a in args if a != "--write"]
+    root = Path(args[0] if args else ".")
     for chapter in toc_chapters(root):
-        if chapter.exists():
-            time = study_time(chapter.source.read_text(encoding="utf-8"))
-            print(f"{chapter.docname}: about {time.reading} minutes to read and run; "
-                  f"about {time.exercises} minutes for the exercises")
+        if not chapter.exists():
+            continue
+        if write and write_times(chapter.source):
+            print(f"{chapter.docname}: times updated")
+        time = study_time(chapter.source.read_text(encoding="utf-8"))
+        print(f"{chapter.docname}: about {time.reading} minutes to read and run; "
+              f"about {time.exercises} minutes for the exercises")
     return 0
 
 

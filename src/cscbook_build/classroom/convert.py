@@ -60,6 +60,7 @@ class Converter:
     references: References
     glue: dict[str, str]
     assets: list[str] = field(default_factory=list)
+    edition: str = "instructor"  # the student edition leaves out concept-check answers
 
     # inline roles --------------------------------------------------------------------
     def role(self, match: re.Match) -> str:
@@ -185,6 +186,9 @@ class Converter:
             return f"*(The output `{arg}` is produced by the code above.)*"
         if name in ("bibliography", "glossary", "tableofcontents", "toctree", "index"):
             return ""
+        if is_concept_answer(name, arg, options) and self.edition == "student":
+            return ("> **Answer:** think it through, then ask your instructor "
+                    "(the answer is in the instructor's edition).")
         if name in BOXES or name in ADMONITIONS:
             title = arg or ADMONITIONS.get(name, "")
             body = self._quote(self.blocks(inner))
@@ -199,6 +203,11 @@ class Converter:
     def _quote(self, blocks) -> str:
         text = "\n\n".join(self._plain(blocks)).strip("\n")
         return "\n".join("> " + line if line.strip() else ">" for line in text.split("\n"))
+
+
+def is_concept_answer(name: str, arg: str, options: dict) -> bool:
+    """The folded answer of a concept check: ``{admonition} Answer`` with class dropdown."""
+    return name == "admonition" and arg.strip() == "Answer" and "dropdown" in str(options.get("class", "")).split()
 
 
 def parse_options(body: list[str]) -> tuple[dict, list[str]]:

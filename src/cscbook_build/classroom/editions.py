@@ -149,6 +149,7 @@ def make_editions(chapter: Chapter, executed, checks: dict, references: Referenc
     editions = {}
     for edition in ("student", "instructor"):
         references.cited = []
+        converter.edition = edition
         writer = _Edition(edition, chapter, checks, references, converter, numbers)
         for source_cell in executed.cells:
             writer.add(source_cell)
