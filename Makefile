@@ -30,7 +30,7 @@ help:
 	@echo "make grade SUBMISSIONS=folder  grade submitted notebooks into folder/scores.csv"
 	@echo "make bench  time clean, no-change and one-chapter rebuilds against the sample book"
 	@echo "make data   regenerate the simulated datasets from their seeded generators"
-	@echo "make lint   run ruff on the package, tests and generators"
+	@echo "make lint   run ruff on the package, tests, generators, scripts and chapters"
 	@echo "make clean  remove _build (the execution cache included)"
 
 venv: $(STAMP)
@@ -99,8 +99,11 @@ fresh-site:
 bench: $(STAMP)
 	$(BIN)/python scripts/bench.py
 
+# The chapters are MyST notebooks: nbQA hands their code cells to ruff (its options for
+# them, in pyproject.toml, allow a teaching cell's late imports and bare last names).
 lint: $(STAMP)
 	$(BIN)/ruff check src tests data/generators scripts
+	$(BIN)/nbqa ruff book/ contributing/chapter-template.md
 
 data: $(STAMP)
 	@for script in data/generators/*.py; do \
