@@ -43,10 +43,10 @@ def test_slope_test_matches_the_free_slope_glm():
     dose, tested, positive = elda_arrays()
     ours = slope_test(dose, tested, positive)
     reference = statsmodels_fit(dose, tested, positive, free_slope=True)
-    assert ours["slope"] == pytest.approx(reference.params[1], rel=1e-4)
-    assert ours["se_slope"] == pytest.approx(reference.bse[1], rel=1e-3)
+    assert ours.slope == pytest.approx(reference.params[1], rel=1e-4)
+    assert ours.se_slope == pytest.approx(reference.bse[1], rel=1e-3)
     fixed = statsmodels_fit(dose, tested, positive)
-    assert ours["lr_chisq"] == pytest.approx(fixed.deviance - reference.deviance, rel=1e-3, abs=1e-6)
+    assert ours.lr_chisq == pytest.approx(fixed.deviance - reference.deviance, rel=1e-3, abs=1e-6)
 
 
 def test_group_comparison_is_a_likelihood_ratio_test():
@@ -58,10 +58,10 @@ def test_group_comparison_is_a_likelihood_ratio_test():
     result = compare_groups(groups)
     separate = sum(statsmodels_fit(*arrays).llf for arrays in groups.values())
     pooled = statsmodels_fit(*(np.concatenate(parts) for parts in zip(*groups.values(), strict=True))).llf
-    assert result["chisq"] == pytest.approx(2 * (separate - pooled), rel=1e-5)
-    assert result["df"] == 1
+    assert result.chisq == pytest.approx(2 * (separate - pooled), rel=1e-5)
+    assert result.df == 1
     # Dalerba et al. report ESA-high/CD44+ cells as strongly enriched for tumorigenic cells.
-    fits = result["fits"]
+    fits = result.fits
     assert fits["ESA-high/CD44+"].frequency > 100 * fits["Other (mainly CD44-/ESA-low)"].frequency
 
 
@@ -81,8 +81,8 @@ def test_single_hit_data_pass_and_multi_hit_data_fail_the_slope_test():
     tested = np.full_like(dose, 400)
     single = positive_probability(dose, 1 / 200) * 400
     double = positive_probability(dose, 1 / 200**2, slope=2) * 400
-    assert slope_test(dose, tested, np.round(single))["lr_p"] > 0.5
-    assert slope_test(dose, tested, np.round(double))["slope"] == pytest.approx(2, abs=0.1)
+    assert slope_test(dose, tested, np.round(single)).lr_p > 0.5
+    assert slope_test(dose, tested, np.round(double)).slope == pytest.approx(2, abs=0.1)
 
 
 @pytest.mark.parametrize(

@@ -20,6 +20,8 @@ from scipy import optimize, stats
 
 __all__ = [
     "SingleHitFit",
+    "SlopeTest",
+    "GroupComparison",
     "fit_single_hit",
     "slope_test",
     "compare_groups",
@@ -55,8 +57,52 @@ class SingleHitFit:
         return float(low), float(high)
 
 
+@dataclass(frozen=True)
+class SlopeTest:
+    """Result of :func:`slope_test`: the free slope on log(dose) and two tests of slope = 1."""
+
+    slope: float  # maximum-likelihood slope on log(dose)
+    se_slope: float  # its Wald standard error
+    wald_z: float  # (slope - 1) / se_slope
+    wald_p: float  # two-sided p-value of the Wald test
+    lr_chisq: float  # likelihood-ratio statistic for slope = 1 (1 df)
+    lr_p: float  # its p-value
+
+
+@dataclass(frozen=True)
+class GroupComparison:
+    """Result of :func:`compare_groups`: a likelihood-ratio test of one shared frequency."""
+
+    chisq: float  # likelihood-ratio chi-square statistic
+    df: int  # degrees of freedom: number of groups - 1
+    p: float  # p-value
+    fits: dict[str, SingleHitFit]  # the separate fit of each group, by name
+    pooled: SingleHitFit  # one fit to all groups together
+
+
 def positive_probability(dose, frequency, slope=1.0):
-    """Probability that a well or mouse given ``dose`` cells is positive."""
+    """Probability that a well or mouse given ``dose`` cells is positive.
+
+    Parameters
+    ----------
+    dose : array_like
+        Cells per well or mouse.
+    frequency : float
+        Fraction of cells that are active, ``f``.
+    slope : float, optional
+        Exponent on ``dose``; 1 under the single-hit model.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``1 - exp(-f * dose ** slope)``, one value per dose.
+
+    Examples
+    --------
+    >>> p = positive_probability([10, 100, 1000], frequency=0.01)
+    >>> print([round(float(value), 3) for value in p])
+    [0.095, 0.632, 1.0]
+    """
     dose = np.asarray(dose, dtype=float)
     return -np.expm1(-frequency * dose**slope)
 
@@ -94,10 +140,36 @@ def _information(intercept, slope, dose, tested):
 def fit_single_hit(dose, tested, positive, confidence: float = 0.95) -> SingleHitFit:
     """Fit the single-hit model (slope fixed at 1) by maximum likelihood.
 
-    ``dose`` is the number of cells per well or mouse, ``tested`` the number of
-    wells or mice at that dose and ``positive`` how many of them were positive.
-    Raises ``ValueError`` when every assay is negative or every assay positive,
-    because the estimate then lies on the edge of the parameter space.
+    Parameters
+    ----------
+    dose : array_like
+        Number of cells per well or mouse.
+    tested : array_like
+        Number of wells or mice at each dose.
+    positive : array_like
+        How many of them were positive.
+    confidence : float, optional
+        Level of the interval for 1/f (``SingleHitFit.interval``).
+
+    Returns
+    -------
+    SingleHitFit
+        ``log_frequency``, ``se_log_frequency``, ``log_likelihood`` and ``confidence``,
+        with ``frequency``, ``cells_per_active_cell`` and ``interval`` computed from them.
+
+    Raises
+    ------
+    ValueError
+        When every assay is negative or every assay positive, because the estimate
+        then lies on the edge of the parameter space.
+
+    Examples
+    --------
+    >>> fit = fit_single_hit([10, 100, 1000], [10, 10, 10], [1, 6, 10])
+    >>> print(round(fit.cells_per_active_cell, 1))
+    106.8
+    >>> print([round(v, 1) for v in fit.interval])
+    [49.9, 228.9]
     """
     dose, tested, positive = _as_arrays(dose, tested, positive)
     if positive.sum() == 0 or np.all(positive == tested):
@@ -120,12 +192,28 @@ def fit_single_hit(dose, tested, positive, confidence: float = 0.95) -> SingleHi
     )
 
 
-def slope_test(dose, tested, positive) -> dict:
+def slope_test(dose, tested, positive) -> SlopeTest:
     """Test the single-hit assumption: is the slope on log(dose) equal to 1?
 
-    Fits the model with a free slope and returns the slope, its standard error,
-    the Wald z statistic and p-value, and the likelihood-ratio statistic and
-    p-value for slope = 1.
+    Fits the model with a free slope and tests slope = 1 two ways, by the Wald test
+    and by the likelihood-ratio test.
+
+    Parameters
+    ----------
+    dose, tested, positive : array_like
+        Cells per well or mouse, how many were tested and how many were positive at
+        each dose, as for :func:`fit_single_hit`.
+
+    Returns
+    -------
+    SlopeTest
+        ``slope``, ``se_slope``, ``wald_z``, ``wald_p``, ``lr_chisq`` and ``lr_p``.
+
+    Examples
+    --------
+    >>> result = slope_test([10, 100, 1000], [10, 10, 10], [1, 6, 10])
+    >>> print(round(result.slope, 2), round(result.se_slope, 2), round(result.lr_p, 2))
+    0.95 0.42 0.91
     """
     dose, tested, positive = _as_arrays(dose, tested, positive)
     fixed = fit_single_hit(dose, tested, positive)
@@ -140,22 +228,41 @@ def slope_test(dose, tested, positive) -> dict:
     se_slope = float(np.sqrt(covariance[1, 1]))
     z = (slope - 1) / se_slope
     lr = max(0.0, 2 * (-float(result.fun) - fixed.log_likelihood))
-    return {
-        "slope": slope,
-        "se_slope": se_slope,
-        "wald_z": float(z),
-        "wald_p": float(2 * stats.norm.sf(abs(z))),
-        "lr_chisq": lr,
-        "lr_p": float(stats.chi2.sf(lr, df=1)),
-    }
+    return SlopeTest(
+        slope=slope,
+        se_slope=se_slope,
+        wald_z=float(z),
+        wald_p=float(2 * stats.norm.sf(abs(z))),
+        lr_chisq=lr,
+        lr_p=float(stats.chi2.sf(lr, df=1)),
+    )
 
 
-def compare_groups(groups: dict) -> dict:
+def compare_groups(groups: dict) -> GroupComparison:
     """Likelihood-ratio test that several populations share one active-cell frequency.
 
-    ``groups`` maps a population name to a ``(dose, tested, positive)`` tuple.
-    Returns the chi-square statistic, its degrees of freedom and the p-value,
-    with the separate fits and the pooled fit.
+    Parameters
+    ----------
+    groups : dict
+        Maps a population name to a ``(dose, tested, positive)`` tuple, at least two
+        of them.
+
+    Returns
+    -------
+    GroupComparison
+        ``chisq``, its degrees of freedom ``df`` and the p-value ``p``, with the
+        separate fits (``fits``, by name) and the ``pooled`` fit.
+
+    Examples
+    --------
+    >>> result = compare_groups({
+    ...     "A": ([10, 100, 1000], [10, 10, 10], [1, 6, 10]),
+    ...     "B": ([10, 100, 1000], [10, 10, 10], [0, 2, 7]),
+    ... })
+    >>> print(round(result.chisq, 2), result.df, f"{result.p:.1e}")
+    13.38 1 2.5e-04
+    >>> print({name: round(fit.cells_per_active_cell) for name, fit in result.fits.items()})
+    {'A': 107, 'B': 749}
     """
     if len(groups) < 2:
         raise ValueError("need at least two groups to compare")
@@ -163,10 +270,10 @@ def compare_groups(groups: dict) -> dict:
     pooled = fit_single_hit(*(np.concatenate(parts) for parts in zip(*groups.values(), strict=True)))
     chisq = 2 * (sum(fit.log_likelihood for fit in fits.values()) - pooled.log_likelihood)
     df = len(groups) - 1
-    return {
-        "chisq": float(chisq),
-        "df": df,
-        "p": float(stats.chi2.sf(chisq, df)),
-        "fits": fits,
-        "pooled": pooled,
-    }
+    return GroupComparison(
+        chisq=float(chisq),
+        df=df,
+        p=float(stats.chi2.sf(chisq, df)),
+        fits=fits,
+        pooled=pooled,
+    )

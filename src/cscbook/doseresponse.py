@@ -38,7 +38,30 @@ PARAMETERS = ("bottom", "top", "ic50", "hill")
 
 
 def four_pl(concentration, bottom, top, ic50, hill):
-    """Response predicted by the 4PL model at ``concentration`` (> 0)."""
+    """Response predicted by the 4PL model at ``concentration`` (> 0).
+
+    Parameters
+    ----------
+    concentration : array_like
+        Drug concentrations, all positive.
+    bottom, top : float
+        Response plateaus at high and at low concentration.
+    ic50 : float
+        Relative IC50: the concentration half-way between the plateaus.
+    hill : float
+        Hill slope (> 0 for a falling curve).
+
+    Returns
+    -------
+    numpy.ndarray
+        The predicted response at each concentration.
+
+    Examples
+    --------
+    >>> response = four_pl([0.1, 1.0, 10.0], bottom=0.0, top=1.0, ic50=1.0, hill=1.0)
+    >>> print([round(float(value), 3) for value in response])
+    [0.909, 0.5, 0.091]
+    """
     concentration = np.asarray(concentration, dtype=float)
     return bottom + (top - bottom) / (1.0 + (concentration / ic50) ** hill)
 
@@ -136,6 +159,32 @@ def fit_four_pl(concentration, response, start=None) -> FourPLFit:
     for (bottom, top, log10_ic50, hill). Raises ``RuntimeError`` when the fit does
     not converge to a falling curve (top above bottom, Hill slope > 0) with its IC50 within three
     orders of magnitude of the tested range.
+
+    Parameters
+    ----------
+    concentration : array_like
+        Drug concentrations, all positive, at least four distinct ones.
+    response : array_like
+        Response at each concentration (for example viability as a fraction of the
+        untreated control).
+    start : sequence of float, optional
+        Starting values for (bottom, top, log10_ic50, hill).
+
+    Returns
+    -------
+    FourPLFit
+        ``bottom``, ``top``, ``ic50``, ``hill``, their ``covariance`` (on the
+        log10(IC50) scale), ``residual_sd`` and ``n_observations``.
+
+    Examples
+    --------
+    >>> concentration = [0.01, 0.01, 0.1, 0.1, 1, 1, 10, 10, 100, 100]
+    >>> response = [1.02, 0.98, 1.00, 0.96, 0.75, 0.71, 0.23, 0.19, 0.13, 0.09]
+    >>> fit = fit_four_pl(concentration, response)
+    >>> print(round(fit.ic50, 2), round(fit.hill, 2), round(fit.bottom, 2), round(fit.top, 2))
+    1.97 1.23 0.1 1.0
+    >>> print(round(fit.concentration_at(0.5), 2))
+    2.38
     """
     concentration, response = _as_arrays(concentration, response)
     p0 = list(start) if start is not None else _starting_values(concentration, response)
@@ -197,6 +246,29 @@ def bootstrap_four_pl(concentration, response, n_boot: int = 500, seed: int = 0)
     and asks how much the fit would move if the same plate were run again. The
     random number generator is seeded, so the result is reproducible. Resamples
     whose fit fails to converge are counted in ``n_failed`` and left out.
+
+    Parameters
+    ----------
+    concentration, response : array_like
+        The data, as for :func:`fit_four_pl`.
+    n_boot : int, optional
+        Number of resamples.
+    seed : int, optional
+        Seed of the random number generator.
+
+    Returns
+    -------
+    BootstrapFourPL
+        ``samples`` (one row of bottom, top, ic50, hill per converged resample) and
+        ``n_failed``; ``interval(name)`` gives a percentile interval.
+
+    Examples
+    --------
+    >>> concentration = [0.01, 0.01, 0.1, 0.1, 1, 1, 10, 10, 100, 100]
+    >>> response = [1.02, 0.98, 1.00, 0.96, 0.75, 0.71, 0.23, 0.19, 0.13, 0.09]
+    >>> boot = bootstrap_four_pl(concentration, response, n_boot=50, seed=1)
+    >>> print([round(value, 1) for value in boot.interval("ic50")], boot.n_failed)
+    [1.7, 2.2] 0
     """
     concentration, response = _as_arrays(concentration, response)
     rng = np.random.default_rng(seed)

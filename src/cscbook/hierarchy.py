@@ -51,14 +51,52 @@ _RATE_KEYS = ("stem_growth", "a", "b", "c", "d1", "d2", "d3")
 
 
 def parameter_values(table: pd.DataFrame) -> dict[str, float]:
-    """Return ``{parameter: value}`` from the ``michor2005_parameters`` table."""
+    """Return ``{parameter: value}`` from the ``michor2005_parameters`` table.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        A table with columns ``parameter`` and ``value``.
+
+    Returns
+    -------
+    dict of str to float
+        The parameter values by name, to pass to :func:`normal_rates`,
+        :func:`leukaemic_rates` and :func:`simulate_cml`.
+
+    Examples
+    --------
+    >>> table = pd.DataFrame({"parameter": ["d1", "d2"], "value": [0.008, 0.05]})
+    >>> parameter_values(table)
+    {'d1': 0.008, 'd2': 0.05}
+    """
     if not {"parameter", "value"} <= set(table.columns):
         raise ValueError("the table needs columns 'parameter' and 'value'")
     return {str(name): float(value) for name, value in zip(table["parameter"], table["value"], strict=True)}
 
 
 def normal_rates(params: Mapping[str, float]) -> dict[str, float]:
-    """Rates of the normal cell line, with the stem compartment held at steady state."""
+    """Rates of the normal cell line, with the stem compartment held at steady state.
+
+    Parameters
+    ----------
+    params : mapping of str to float
+        Parameter values by name (``ax``, ``bx``, ``cx``, ``d1``, ``d2``, ``d3``), as
+        :func:`parameter_values` returns them.
+
+    Returns
+    -------
+    dict of str to float
+        The rates ``stem_growth`` (0), ``a``, ``b``, ``c``, ``d1``, ``d2`` and ``d3``.
+
+    Examples
+    --------
+    >>> params = {"ax": 0.8, "bx": 5.0, "cx": 100.0, "ay": 1.6, "by": 10.0, "cy": 100.0,
+    ...           "d0": 0.003, "d1": 0.008, "d2": 0.05, "d3": 1.0, "ry": 0.008,
+    ...           "imatinib_ay_divisor": 100.0, "imatinib_by_divisor": 750.0}
+    >>> normal_rates(params)
+    {'stem_growth': 0.0, 'a': 0.8, 'b': 5.0, 'c': 100.0, 'd1': 0.008, 'd2': 0.05, 'd3': 1.0}
+    """
     return {
         "stem_growth": 0.0,
         "a": params["ax"],
@@ -80,6 +118,29 @@ def leukaemic_rates(
     ``stem_growth`` is the net growth rate of the leukaemic stem compartment per day.
     By default it is ``ry - d0`` from the parameter table; pass another value to
     explore what the model cannot pin down (for example, stem cells held constant).
+
+    Parameters
+    ----------
+    params : mapping of str to float
+        Parameter values by name, as :func:`parameter_values` returns them.
+    on_imatinib : bool, optional
+        Divide ``ay`` and ``by`` by the imatinib fold reductions.
+    stem_growth : float, optional
+        Net growth rate of the leukaemic stem compartment per day.
+
+    Returns
+    -------
+    dict of str to float
+        The rates ``stem_growth``, ``a``, ``b``, ``c``, ``d1``, ``d2`` and ``d3``.
+
+    Examples
+    --------
+    >>> params = {"ax": 0.8, "bx": 5.0, "cx": 100.0, "ay": 1.6, "by": 10.0, "cy": 100.0,
+    ...           "d0": 0.003, "d1": 0.008, "d2": 0.05, "d3": 1.0, "ry": 0.008,
+    ...           "imatinib_ay_divisor": 100.0, "imatinib_by_divisor": 750.0}
+    >>> rates = leukaemic_rates(params, on_imatinib=True)
+    >>> print(round(rates["stem_growth"], 4), round(rates["a"], 4), round(rates["b"], 4))
+    0.005 0.016 0.0133
     """
     a, b = params["ay"], params["by"]
     if on_imatinib:
@@ -115,6 +176,28 @@ def hierarchy_rhs(
     keys ``stem_growth, a, b, c, d1, d2, d3``; ``extra_loss`` adds a loss rate per
     compartment (for example a drug that kills dividing cells). ``t`` is unused but
     kept so that the function can be passed to :func:`scipy.integrate.solve_ivp`.
+
+    Parameters
+    ----------
+    t : float
+        Time in days (unused).
+    cells : sequence of float
+        Sizes of the four compartments.
+    rates : mapping of str to float
+        As :func:`normal_rates` or :func:`leukaemic_rates` return them.
+    extra_loss : sequence of float, optional
+        An added loss rate per compartment.
+
+    Returns
+    -------
+    numpy.ndarray
+        The change per day of each compartment.
+
+    Examples
+    --------
+    >>> rates = {"stem_growth": 0.0, "a": 0.8, "b": 5.0, "c": 100.0, "d1": 0.008, "d2": 0.05, "d3": 1.0}
+    >>> print(hierarchy_rhs(0.0, [1.0, 50.0, 5000.0, 500000.0], rates).tolist())
+    [0.0, 0.4, 0.0, 0.0]
     """
     _check_rates(rates)
     stem, progenitor, differentiated, terminal = cells
@@ -134,6 +217,24 @@ def steady_state(rates: Mapping[str, float], stem: float = 1.0) -> np.ndarray:
 
     Setting each derivative of :func:`hierarchy_rhs` below the stem compartment to zero
     gives ``p = a s / d1``, ``d = b p / d2`` and ``m = c d / d3``.
+
+    Parameters
+    ----------
+    rates : mapping of str to float
+        As :func:`normal_rates` or :func:`leukaemic_rates` return them.
+    stem : float, optional
+        Size of the stem compartment.
+
+    Returns
+    -------
+    numpy.ndarray
+        Stem, progenitor, differentiated and terminal compartment sizes.
+
+    Examples
+    --------
+    >>> rates = {"stem_growth": 0.0, "a": 0.8, "b": 5.0, "c": 100.0, "d1": 0.008, "d2": 0.05, "d3": 1.0}
+    >>> print(steady_state(rates).tolist())
+    [1.0, 100.0, 10000.0, 1000000.0]
     """
     _check_rates(rates)
     progenitor = rates["a"] * stem / rates["d1"]
@@ -148,7 +249,32 @@ def cml_rhs(
     normal: Mapping[str, float],
     leukaemic: Mapping[str, float],
 ) -> np.ndarray:
-    """Right-hand side for normal (``state[:4]``) and leukaemic (``state[4:]``) cells."""
+    """Right-hand side for normal (``state[:4]``) and leukaemic (``state[4:]``) cells.
+
+    Parameters
+    ----------
+    t : float
+        Time in days (unused).
+    state : sequence of float
+        The four normal compartments, then the four leukaemic ones.
+    normal, leukaemic : mapping of str to float
+        The rates of each cell line.
+
+    Returns
+    -------
+    numpy.ndarray
+        The change per day of the eight compartments.
+
+    Examples
+    --------
+    >>> params = {"ax": 0.8, "bx": 5.0, "cx": 100.0, "ay": 1.6, "by": 10.0, "cy": 100.0,
+    ...           "d0": 0.003, "d1": 0.008, "d2": 0.05, "d3": 1.0, "ry": 0.008,
+    ...           "imatinib_ay_divisor": 100.0, "imatinib_by_divisor": 750.0}
+    >>> normal, leukaemic = normal_rates(params), leukaemic_rates(params)
+    >>> state = np.concatenate([steady_state(normal), steady_state(leukaemic, 0.5)])
+    >>> print([round(float(value), 4) for value in cml_rhs(0.0, state, normal, leukaemic)])
+    [0.0, 0.0, 0.0, 0.0, 0.0025, 0.0, 0.0, 0.0]
+    """
     state = np.asarray(state, dtype=float)
     return np.concatenate(
         [hierarchy_rhs(t, state[:4], normal), hierarchy_rhs(t, state[4:], leukaemic)]
@@ -160,6 +286,21 @@ def bcr_abl_ratio(state: np.ndarray) -> np.ndarray:
 
     ``state`` has the eight compartments along its first axis. This share is the
     model's stand-in for the BCR-ABL1 level measured in blood.
+
+    Parameters
+    ----------
+    state : numpy.ndarray
+        Eight compartments along the first axis (``x0..x3``, then ``y0..y3``).
+
+    Returns
+    -------
+    numpy.ndarray or float
+        The leukaemic share of terminal cells.
+
+    Examples
+    --------
+    >>> print(round(float(bcr_abl_ratio([1, 100, 1e4, 1e6, 0.5, 100, 2e4, 2e6])), 3))
+    0.667
     """
     state = np.asarray(state, dtype=float)
     return state[7] / (state[3] + state[7])
@@ -184,6 +325,33 @@ def simulate_cml(
 
     Returns one row per requested day with the eight compartments (``x0..x3`` normal,
     ``y0..y3`` leukaemic) and the leukaemic share of terminal cells, ``ratio``.
+
+    Parameters
+    ----------
+    params : mapping of str to float
+        Parameter values by name, as :func:`parameter_values` returns them.
+    days : sequence of float
+        Increasing days at which to report the compartments, from 0 or later.
+    leukaemic_stem : float
+        Leukaemic stem cells at day 0, in units of the normal stem compartment.
+    therapy : tuple of float, optional
+        First and last day of imatinib.
+    stem_growth_on_therapy, stem_growth_off_therapy : float, optional
+        Net growth rate of the leukaemic stem compartment per day on and off therapy.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``day``, ``x0`` to ``x3``, ``y0`` to ``y3`` and ``ratio``.
+
+    Examples
+    --------
+    >>> params = {"ax": 0.8, "bx": 5.0, "cx": 100.0, "ay": 1.6, "by": 10.0, "cy": 100.0,
+    ...           "d0": 0.003, "d1": 0.008, "d2": 0.05, "d3": 1.0, "ry": 0.008,
+    ...           "imatinib_ay_divisor": 100.0, "imatinib_by_divisor": 750.0}
+    >>> frame = simulate_cml(params, [0, 100, 200], leukaemic_stem=0.5)
+    >>> print([round(float(value), 3) for value in frame["ratio"]])
+    [0.667, 0.015, 0.001]
     """
     days = np.asarray(days, dtype=float)
     if days.ndim != 1 or days.size == 0 or np.any(np.diff(days) <= 0) or days[0] < 0:

@@ -93,6 +93,28 @@ def log_risk_ratio(events_a, n_a, events_b, n_b, correction: float = 0.5):
     1/a - 1/n_a + 1/b - 1/n_b. A study with a zero cell gets ``correction``
     added to its events and twice ``correction`` to its totals (other studies
     are left alone).
+
+    Parameters
+    ----------
+    events_a, n_a : array_like
+        Patients with the outcome and patients in group a, one value per study.
+    events_b, n_b : array_like
+        The same for group b.
+    correction : float, optional
+        Added to the events of a study with a zero (or full) cell.
+
+    Returns
+    -------
+    y : numpy.ndarray
+        Log risk ratios, a versus b.
+    v : numpy.ndarray
+        Their sampling variances.
+
+    Examples
+    --------
+    >>> y, v = log_risk_ratio([20, 15], [50, 40], [10, 12], [50, 40])
+    >>> print([round(float(value), 3) for value in y], [round(float(value), 3) for value in v])
+    [0.693, 0.223] [0.11, 0.1]
     """
     a = np.asarray(events_a, dtype=float)
     na = np.asarray(n_a, dtype=float)
@@ -116,6 +138,23 @@ def se_from_ci(low, high, level: float = 0.95):
     A ratio's interval is symmetric on the log scale, so
     se = (log(high) - log(low)) / (2 z), with z the normal quantile for ``level``
     (1.96 for 95%, 1.28 for 80%).
+
+    Parameters
+    ----------
+    low, high : array_like
+        Lower and upper limits of the published interval for the ratio (not its log).
+    level : float, optional
+        Confidence level of that interval.
+
+    Returns
+    -------
+    numpy.ndarray or float
+        The standard error of the log ratio.
+
+    Examples
+    --------
+    >>> print(round(float(se_from_ci(0.5, 2.0)), 3))
+    0.354
     """
     low = np.asarray(low, dtype=float)
     high = np.asarray(high, dtype=float)
@@ -156,7 +195,31 @@ def _pool(y, v, tau2, method, level) -> PooledEstimate:
 
 
 def inverse_variance(y, v, level: float = 0.95) -> PooledEstimate:
-    """Fixed-effect (common-effect) pooling with weights 1/v."""
+    """Fixed-effect (common-effect) pooling with weights 1/v.
+
+    Parameters
+    ----------
+    y : array_like
+        Study effects on the log scale.
+    v : array_like
+        Their sampling variances (positive).
+    level : float, optional
+        Confidence level of the interval for the pooled effect.
+
+    Returns
+    -------
+    PooledEstimate
+        The pooled ``estimate``, its ``se`` and interval, Cochran's ``q`` with ``df``
+        and ``p_heterogeneity``, ``i2``, ``tau2`` (0 here) and the study ``weights``.
+
+    Examples
+    --------
+    >>> pooled = inverse_variance([0.2, 0.5, 0.1], [0.04, 0.09, 0.05])
+    >>> print(round(pooled.estimate, 3), round(pooled.se, 3), round(pooled.q, 2))
+    0.224 0.133 1.17
+    >>> print([round(float(w), 3) for w in pooled.weights])
+    [0.446, 0.198, 0.356]
+    """
     y, v = _as_arrays(y, v)
     return _pool(y, v, 0.0, "inverse-variance (fixed effect)", level)
 
@@ -166,6 +229,26 @@ def dersimonian_laird(y, v, level: float = 0.95) -> PooledEstimate:
 
     tau2 = max(0, (Q - df) / (sum(w) - sum(w**2) / sum(w))), with w = 1/v; each
     study is then weighted by 1 / (v + tau2).
+
+    Parameters
+    ----------
+    y : array_like
+        Study effects on the log scale.
+    v : array_like
+        Their sampling variances (positive).
+    level : float, optional
+        Confidence level of the interval for the pooled effect.
+
+    Returns
+    -------
+    PooledEstimate
+        As for :func:`inverse_variance`, with the estimated ``tau2``.
+
+    Examples
+    --------
+    >>> pooled = dersimonian_laird([0.2, 0.9, -0.1], [0.04, 0.09, 0.05])
+    >>> print(round(pooled.estimate, 3), round(pooled.tau2, 3), round(pooled.i2, 2))
+    0.297 0.146 0.72
     """
     y, v = _as_arrays(y, v)
     w = 1 / v

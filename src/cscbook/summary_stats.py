@@ -46,8 +46,29 @@ def welch_t_from_summary(
 ) -> WelchResult:
     """Welch's two-sided t-test for ``mean_2 - mean_1`` from summary statistics.
 
-    ``sd_1`` and ``sd_2`` are standard deviations of single observations (not
-    standard errors); ``n_1`` and ``n_2`` are group sizes, each at least 2.
+    Parameters
+    ----------
+    mean_1, sd_1, n_1 : float, float, int
+        Mean, standard deviation and size of group 1. ``sd_1`` is the standard
+        deviation of single observations (not a standard error); ``n_1`` is at least 2.
+    mean_2, sd_2, n_2 : float, float, int
+        The same for group 2.
+    confidence : float, optional
+        Level of the confidence interval for the difference.
+
+    Returns
+    -------
+    WelchResult
+        ``difference``, ``standard_error``, ``t``, ``df`` (Welch-Satterthwaite), the
+        two-sided ``p``, ``ci_low``, ``ci_high`` and ``confidence``.
+
+    Examples
+    --------
+    >>> result = welch_t_from_summary(10.0, 2.0, 5, 14.0, 3.0, 6)
+    >>> print(round(result.t, 2), round(result.df, 1), round(result.p, 3))
+    2.64 8.7 0.028
+    >>> print(round(result.ci_low, 2), round(result.ci_high, 2))
+    0.55 7.45
     """
     if n_1 < 2 or n_2 < 2:
         raise ValueError("each group needs at least two observations")
@@ -89,6 +110,23 @@ def implied_group_size(
     ``n = t**2 * (sd_1**2 + sd_2**2) / (mean_2 - mean_1)**2``. The result is not
     rounded: published means and SDs are rounded, so expect a value near, not at,
     a whole number.
+
+    Parameters
+    ----------
+    t : float
+        The published t statistic.
+    mean_1, sd_1, mean_2, sd_2 : float
+        Means and standard deviations (of single observations) of the two groups.
+
+    Returns
+    -------
+    float
+        The group size n, unrounded.
+
+    Examples
+    --------
+    >>> print(round(implied_group_size(3.0, 10.0, 2.0, 14.0, 3.0), 2))
+    7.31
     """
     difference = mean_2 - mean_1
     if difference == 0:
