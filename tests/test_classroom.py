@@ -462,10 +462,10 @@ def test_instructor_guide_explains_editions_checks_grading_and_schedule(built_ht
     text = soup.get_text(" ", strip=True)
     for phrase in ("Student edition", "Instructor edition", "make grade", "scores.csv",
                    "Solutions on a public website can be read by students", "private",
-                   "remove-cell", "A 13-week schedule"):
+                   "remove-cell", "A 14-week term", "Biology-first", "Quantitative"):
         assert phrase in text, f"the instructor guide does not mention {phrase!r}"
     rows = soup.select("table tbody tr")
-    assert len([r for r in rows if re.match(r"^\d+$", r.find("td").get_text(strip=True))]) >= 13
+    assert len([r for r in rows if re.match(r"^\d+$", r.find("td").get_text(strip=True))]) == 14
     for chapter in WRITTEN:
         assert f"Chapter {chapter.number}:" in text
         checks = source.declared_checks(chapter.source)

@@ -31,15 +31,19 @@ import os
 from pathlib import Path
 
 import myst_nb.core.read as myst_nb_read
+from sphinx.util import logging as sphinx_logging
 
 from cscbook import data as book_data
 
 from .book import CHAPTER_DOC, assignment_href
 from .signature import dependencies, find_data_folder, read_notebook_with_signature
 
+logger = sphinx_logging.getLogger(__name__)
+
 CATALOGUE_MARKER = "<!-- data-catalogue -->"
 CHAPTERS_MARKER = "<!-- classroom-chapters -->"
 SCHEDULE_MARKER = "<!-- classroom-schedule -->"
+TRACKS_MARKER = "<!-- classroom-tracks -->"
 INSTRUCTOR_GUIDE = "book/back/instructor-guide"
 
 
@@ -112,8 +116,12 @@ def _insert_catalogue(app, docname, source):
 
 
 def _insert_classroom_tables(app, docname, source):
-    """The instructor guide's chapter map and schedule, generated from the chapter sources."""
-    if CHAPTERS_MARKER not in source[0] and SCHEDULE_MARKER not in source[0]:
+    """The instructor guide's chapter map, schedule and tracks, generated from the chapter sources.
+
+    A plan that puts a chapter before one it builds on is reported as a warning, which
+    fails the strict build.
+    """
+    if not any(marker in source[0] for marker in (CHAPTERS_MARKER, SCHEDULE_MARKER, TRACKS_MARKER)):
         return
     from .book import toc_chapters
     from .classroom import guide
@@ -125,6 +133,13 @@ def _insert_classroom_tables(app, docname, source):
             app.env.note_dependency(str(chapter.source))
     source[0] = source[0].replace(CHAPTERS_MARKER, guide.chapters_markdown(root, docname))
     source[0] = source[0].replace(SCHEDULE_MARKER, guide.schedule_markdown(root))
+    source[0] = source[0].replace(TRACKS_MARKER, guide.tracks_markdown(root))
+    builds_on = guide.chapter_dependencies(root)
+    plans = [("the schedule", guide.schedule_order())]
+    plans += [(f"the {track.name} track", track.chapters) for track in guide.TRACKS]
+    for name, order in plans:
+        for problem in guide.dependency_problems(order, builds_on):
+            logger.warning(f"instructor guide, {name}: {problem}", location=docname)
 
 
 def _add_assignment_link(app, doctree, docname):

@@ -1,17 +1,27 @@
-"""The instructor guide's generated tables: the map of chapters and the 13-week schedule.
+"""The instructor guide's generated parts: the map of chapters, a 14-week term and tracks.
 
-:mod:`cscbook_build.sphinxext` replaces the guide's lines ``<!-- classroom-chapters -->``
-and ``<!-- classroom-schedule -->`` with :func:`chapters_markdown` and
-:func:`schedule_markdown`, read from the chapter sources (titles, objectives, exercises,
-declared checks, datasets), so the guide cannot fall behind the chapters.
+:mod:`cscbook_build.sphinxext` replaces the guide's lines ``<!-- classroom-chapters -->``,
+``<!-- classroom-schedule -->`` and ``<!-- classroom-tracks -->`` with
+:func:`chapters_markdown`, :func:`schedule_markdown` and :func:`tracks_markdown`, read from
+the chapter sources (titles, objectives, exercises, declared checks, datasets, measured
+study times), so the guide cannot fall behind the chapters.
+
+The term (:data:`SCHEDULE`), the tracks (:data:`TRACKS`) and the in-class activity of each
+chapter (:data:`ACTIVITIES`, written from the chapter's learning objectives) are data
+here. Each chapter's "Before you start" box names, on its **Builds on:** line, the earlier
+chapters it needs (:func:`chapter_dependencies`); :func:`dependency_problems` lists every
+chapter that a plan puts before one of them, and ``tests/test_course.py`` keeps the term
+and every track free of such problems.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
 from ..book import Chapter, assignment_href, datasets_used, toc_chapters
+from ..study_time import study_time
 from .source import declared_checks
 
 
@@ -105,28 +115,242 @@ def chapters_markdown(root: Path, docname: str) -> str:
     return "\n".join(lines) + "\n"
 
 
+# --------------------------------------------------------------------------------------
+# Chapter dependencies, read from the "Before you start" boxes
+# --------------------------------------------------------------------------------------
+
+BUILDS_ON = re.compile(r"^\s*-\s*\*\*Builds on:\*\*(?P<line>.*)$", re.MULTILINE)
+REF_TARGET = re.compile(r"\{ref\}`[^`<]*<(?P<label>[\w-]+)>`")
+
+
+def chapter_dependencies(root: Path) -> dict[int, set[int]]:
+    """For each written chapter, the chapters its **Builds on:** line links to.
+
+    A link is ``{ref}`chapter 2 <ch-markers-heterogeneity>``` and the label is mapped to
+    the chapter's number as :func:`chapter_labels` does; a label that names no chapter
+    (a section, or a chapter not yet written) is left out. A chapter without the line
+    builds on nothing.
+    """
+    labels = chapter_labels(root)
+    dependencies = {}
+    for chapter in toc_chapters(root):
+        if not chapter.exists():
+            continue
+        found = BUILDS_ON.search(chapter.source.read_text(encoding="utf-8"))
+        targets = REF_TARGET.findall(found["line"]) if found else []
+        dependencies[chapter.number] = {labels[t] for t in targets if t in labels}
+    return dependencies
+
+
+def prerequisites(chapter: int, dependencies: dict[int, set[int]]) -> set[int]:
+    """Every chapter that ``chapter`` builds on, directly or through another chapter."""
+    needed: set[int] = set()
+    stack = list(dependencies.get(chapter, ()))
+    while stack:
+        earlier = stack.pop()
+        if earlier not in needed:
+            needed.add(earlier)
+            stack.extend(dependencies.get(earlier, ()))
+    return needed
+
+
+def dependency_problems(order: list[int] | tuple[int, ...], dependencies: dict[int, set[int]]) -> list[str]:
+    """Each chapter of ``order`` that comes before (or without) a chapter it builds on."""
+    problems = []
+    for position, chapter in enumerate(order):
+        missing = prerequisites(chapter, dependencies) - set(order[:position])
+        if missing:
+            problems.append(
+                f"chapter {chapter} builds on chapter(s) {', '.join(map(str, sorted(missing)))}, "
+                "which do not come before it"
+            )
+    if len(set(order)) != len(order):
+        problems.append(f"a chapter appears twice: {list(order)}")
+    return problems
+
+
+# --------------------------------------------------------------------------------------
+# The 14-week term, its in-class activities and the tracks
+# --------------------------------------------------------------------------------------
+
+#: What the class does with each chapter in the week it is handed out, written from the
+#: chapter's learning objectives.
+ACTIVITIES = {
+    1: "Estimate a tumour-initiating cell frequency together from one limiting-dilution "
+       "table; discuss why one transplantation shows tumour initiation but not stemness",
+    2: "Move the gate of a two-marker sample and watch the reported CSC fraction move; "
+       "why a marker enriches for CSCs without defining them",
+    3: "Derive the hierarchy's steady state by hand on the board; predict what a therapy "
+       "that kills only dividing non-stem cells does, and why it does not last",
+    4: "Build a small transition matrix by hand and find where the population settles; "
+       "why plasticity undermines therapy aimed at a marker",
+    5: "Recover the group size behind a published t statistic; what transporter inhibitors "
+       "have and have not achieved in patients",
+    6: "Read each parameter off a four-parameter logistic curve; relative versus absolute "
+       "IC50, and what an IC50 ratio does to the make-up of a surviving tumour",
+    7: "Surviving fractions from a clonogenic assay by hand; weigh the studies that "
+       "disagree about the radioresistance of CD133+ cells by what each compared",
+    8: "Turn a rising CSC share into odds and relative survival; design the experiment "
+       "that separates selection from induced plasticity",
+    9: "Turn BCR-ABL1 slopes into halving times; predict what stopping imatinib does and "
+       "check it against the treatment-free-remission trials",
+    10: "Pool the CD133 studies with fixed- and random-effects weights; read a forest plot "
+        "and a funnel plot together",
+    11: "Simulate trials with no true effect and count the false positives; judge a "
+        "subgroup claim against published credibility criteria",
+    12: "Sort the ways of aiming a therapy at CSCs (marker, screen, repurposed drug); how "
+        "much a small trial can detect from its number of events",
+    13: "Which parameters are anchored to measurements and which are assumptions; students "
+        "present their heat maps and say what the model cannot tell",
+}
+
+
+@dataclass(frozen=True)
+class Week:
+    """One week of the term: an on-ramp, chapters to hand out, an assessment or the capstone."""
+
+    kind: str  # "on-ramp", "chapters", "assessment" or "capstone"
+    chapters: tuple[int, ...] = ()
+
+
+#: A 14-week term: an on-ramp week, the chapters of each part, an assessment week after
+#: Part I and after Part II, and a last week for the capstone and its report. Two weeks
+#: hold two chapters, the pairs whose measured study times are among the shortest.
+SCHEDULE = (
+    Week("on-ramp"),
+    Week("chapters", (1,)),
+    Week("chapters", (2,)),
+    Week("chapters", (3,)),
+    Week("chapters", (4,)),
+    Week("assessment"),
+    Week("chapters", (5,)),
+    Week("chapters", (6,)),
+    Week("chapters", (7,)),
+    Week("chapters", (8, 9)),
+    Week("assessment"),
+    Week("chapters", (10, 11)),
+    Week("chapters", (12,)),
+    Week("capstone", (13,)),
+)
+
+
+def schedule_order(schedule: tuple[Week, ...] = SCHEDULE) -> list[int]:
+    """The chapters of a schedule in the order they are handed out."""
+    return [number for week in schedule for number in week.chapters]
+
+
+@dataclass(frozen=True)
+class Track:
+    """A subset of the chapters, in the order to teach them, and why."""
+
+    name: str
+    chapters: tuple[int, ...]
+    rationale: str
+    leaves_out: str  # why the chapters not in the track can go
+
+
+TRACKS = (
+    Track(
+        "Biology-first",
+        (1, 2, 5, 6, 7, 10, 11),
+        "for biology students: how CSCs are counted and marked, how they resist drugs and "
+        "radiation, and what the clinical evidence shows, read from data with proportions, "
+        "intervals and fitted curves rather than differential equations or matrices.",
+        "the population-dynamics models (differential equations and matrices), and the "
+        "chapters that build on them, the capstone included.",
+    ),
+    Track(
+        "Quantitative",
+        (1, 3, 2, 4, 5, 8, 9, 10, 11, 12, 13),
+        "for students of mathematics, physics or computing: the hierarchy's differential "
+        "equations right after chapter 1, then plasticity as a Markov chain, selection and "
+        "the CML model, and the clinical statistics the capstone's relapse model draws on; "
+        "with the on-ramp and two assessment weeks it fills the 14-week term at one "
+        "chapter a week.",
+        "the two curve-fitting chapters on detoxification and radiation, which no later "
+        "chapter of this track builds on.",
+    ),
+)
+
+
+def _chapter_link(chapter, title: str | None = None) -> str:
+    if chapter is None or not chapter.exists():
+        return "(in preparation)"
+    return f"{{doc}}`{title or chapter_title(chapter)} </{chapter.docname}>`"
+
+
+def _workload(chapters: list) -> str:
+    minutes = 0
+    for chapter in chapters:
+        time = study_time(chapter.source.read_text(encoding="utf-8"))
+        minutes += time.reading + time.exercises
+    hours, rest = divmod(minutes, 60)
+    return f"about {hours} h {rest:02d} min" if hours else f"about {rest} min"
+
+
 def schedule_markdown(root: Path) -> str:
-    """A 13-week plan: one chapter a week, in book order."""
-    chapters = {c.number: c for c in toc_chapters(root) if c.exists()}
+    """The 14-week term of :data:`SCHEDULE` as a list-table, with each week's measured work."""
+    chapters = {c.number: c for c in toc_chapters(root)}
     # a list-table, so the column widths are given (the PDF would otherwise squeeze "Week")
     rows = [":::{list-table}", ":header-rows: 1", ":widths: 11 37 21 31", "",
             "* - Week", "  - Monday: hand out", "  - Friday: due", "  - In class"]
-    for week in range(1, 14):
-        chapter = chapters.get(week)
-        if chapter is not None:
-            title = chapter_title(chapter)
-            out = f"Chapter {week}: {{doc}}`{title} </{chapter.docname}>`"
+    since_assessment: list[int] = []
+    for number, week in enumerate(SCHEDULE, 1):
+        if week.kind == "on-ramp":
+            out = "The {doc}`toolkit page </book/front/toolkit>`; the chapter 1 zip, to set up"
+            due = "A working set-up: the chapter 1 notebook run up to its first exercise"
+            activity = ("Course overview; open a notebook in Jupyter, JupyterHub or Colab, run it "
+                        "top to bottom, run a check, read an error message")
+        elif week.kind == "assessment":
+            covered = _chapter_list(since_assessment)
+            out = f"Review: the concept checks of {covered}"
+            due = "Nothing new: corrections to one graded notebook"
+            activity = (f"Review session, then a written test on {covered} (concept "
+                        "checks and a short computation by hand)")
+            since_assessment = []
         else:
-            out = f"Chapter {week} (in preparation)"
-        due = "Chapter 1 notebook, with the toolkit page" if week == 1 else f"Chapter {week} notebook"
-        if week == 1:
-            activity = "Course overview; the toolkit page; running a notebook and its checks"
-        elif week == 13:
-            activity = "Capstone discussion; students present one extension of a chapter"
-        elif week in (5, 10):
-            activity = "Review of the part just finished; discuss the contested evidence"
-        else:
-            activity = "Discuss last week's exercises and the chapter's figures"
-        rows += [f"* - {week}", f"  - {out}", f"  - {due}", f"  - {activity}"]
+            written = [chapters[n] for n in week.chapters if n in chapters and chapters[n].exists()]
+            out = "; ".join(f"Chapter {n}: {_chapter_link(chapters.get(n))}" for n in week.chapters)
+            notebooks = " and ".join(map(str, week.chapters))
+            due = f"Chapter{'s' if len(week.chapters) > 1 else ''} {notebooks} notebook"
+            due += "s" if len(week.chapters) > 1 else ""
+            if week.kind == "capstone":
+                due += ", with its capstone report"
+            if written:
+                due += f" ({_workload(written)} of measured work)"
+            if len(week.chapters) == 1:
+                activity = ACTIVITIES[week.chapters[0]]
+            else:
+                activity = ". ".join(f"Chapter {n}: {ACTIVITIES[n]}" for n in week.chapters)
+            since_assessment += week.chapters
+        rows += [f"* - {number}", f"  - {out}", f"  - {due}", f"  - {activity}"]
     rows.append(":::")
     return "\n".join(rows) + "\n"
+
+
+def _chapter_list(numbers) -> str:
+    numbers = sorted(numbers)
+    if len(numbers) == 1:
+        return f"chapter {numbers[0]}"
+    return f"chapters {', '.join(map(str, numbers[:-1]))} and {numbers[-1]}"
+
+
+def tracks_markdown(root: Path) -> str:
+    """Each track of :data:`TRACKS`: its chapters in order, why, and what it leaves out."""
+    chapters = {c.number: c for c in toc_chapters(root)}
+    lines = []
+    capstone = SCHEDULE[-1].chapters[-1]
+    needed = prerequisites(capstone, chapter_dependencies(root))
+    if needed:
+        lines.append(f"The capstone (chapter {capstone}) builds, directly or through other "
+                     f"chapters, on {_chapter_list(needed)}: a course that keeps it keeps "
+                     "those.\n")
+    for track in TRACKS:
+        lines.append(f"### {track.name} ({len(track.chapters)} chapters)\n")
+        lines.append(f"**Why:** {track.rationale[0].upper()}{track.rationale[1:]}\n")
+        lines += [f"- Chapter {n}: {_chapter_link(chapters.get(n))}" for n in track.chapters]
+        lines.append("")
+        left_out = sorted(set(chapters) - set(track.chapters))
+        if left_out:
+            lines.append(f"**Leaves out:** {_chapter_list(left_out)}: {track.leaves_out}\n")
+    return "\n".join(lines) + "\n"
