@@ -157,6 +157,44 @@ def test_glossary_terms_used_in_chapters_are_defined(built_html):
             assert target in defined, f"{chapter}: glossary term {target!r} undefined"
 
 
+# The terms issue 16 found used but not in the glossary: the glossary entry, and how a
+# chapter writes the word when it uses it.
+ISSUE_16_TERMS = {
+    "p-value": r"p[- ]values?",
+    "likelihood-ratio test": r"likelihood[- ]ratio tests?",
+    "maximum likelihood": r"maximum[- ]likelihood",
+    "Poisson distribution": r"Poisson( distributions?)?",
+    "eigenvalue": r"eigenvalues?",
+    "eigenvector": r"eigenvectors?",
+    "xenograft": r"xenograft(s|ed)?",
+    "NOD/SCID mouse": r"NOD/SCID (mice|mouse)",
+    "Kaplan-Meier estimate": r"Kaplan-Meier( curves?| estimates?)?",
+    "neoadjuvant therapy": r"neoadjuvant( chemotherapy| therapy)?",
+}
+
+
+@pytest.mark.parametrize("term", ISSUE_16_TERMS)
+def test_glossary_defines_the_terms_of_issue_16_and_a_chapter_links_each(built_html, term):
+    glossary = main_text(page(built_html, "book/back/glossary"))
+    entries = {dt.get_text(" ", strip=True).rstrip("¶#").strip().lower(): dt for dt in glossary.find_all("dt")}
+    assert term.lower() in entries, f"the glossary does not define {term!r}"
+    definition = entries[term.lower()].find_next_sibling("dd").get_text(" ", strip=True)
+    assert len(definition.split()) >= 25, f"{term!r}: a definition of a few sentences, please"
+    anchor = entries[term.lower()].get("id")
+    assert anchor, f"{term!r} has no anchor to link to"
+    word = re.compile(rf"^{ISSUE_16_TERMS[term]}$", re.IGNORECASE)
+    linking = []
+    for chapter in CHAPTERS:
+        for link in main_text(page(built_html, chapter)).find_all("a", href=True):
+            if link["href"].endswith(f"glossary.html#{anchor}"):
+                # the link sits on a use of the word, not on some other text
+                assert word.match(link.get_text(" ", strip=True)), f"{chapter}: {link.get_text()!r} links {term!r}"
+                linking.append(chapter)
+    assert linking, f"no chapter links its use of {term!r} to the glossary"
+    if term == "p-value":
+        assert re.search(r"\bnot\b", definition), "the p-value entry must say what a p-value is not"
+
+
 # Chapter 1: the numbers a reader sees must be right.
 CH1 = "book/part1/01-limiting-dilution"
 
