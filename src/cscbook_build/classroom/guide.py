@@ -291,8 +291,9 @@ def _workload(chapters: list) -> str:
 def schedule_markdown(root: Path) -> str:
     """The 14-week term of :data:`SCHEDULE` as a list-table, with each week's measured work."""
     chapters = {c.number: c for c in toc_chapters(root)}
-    # a list-table, so the column widths are given (the PDF would otherwise squeeze "Week")
-    rows = [":::{list-table}", ":header-rows: 1", ":widths: 11 37 21 31", "",
+    # a list-table, so the column widths are given (the PDF would otherwise squeeze "Week"),
+    # and a long table in the PDF: fourteen weeks are taller than a page
+    rows = [":::{list-table}", ":header-rows: 1", ":widths: 11 37 21 31", ":class: longtable", "",
             "* - Week", "  - Monday: hand out", "  - Friday: due", "  - In class"]
     since_assessment: list[int] = []
     for number, week in enumerate(SCHEDULE, 1):
