@@ -96,3 +96,18 @@ def test_ch6_prose_does_not_generalise_the_ic50_ratio_or_use_raw_urls():
     # quoting the claim in order to correct it is fine; stating it is not
     assert not re.search(r"needs? (?:\S+ ){1,2}as much drug for the same effect", flat)
     assert "kill 90% of the bulk cells" not in flat
+
+
+def test_ch6_the_inverted_curve_in_the_text_agrees_with_the_librarys_inverse():
+    # The chapter derives the dose for an effect p (share of the fitted range) as
+    # IC50 * (p / (1 - p)) ** (1 / h); the library inverts the curve numerically.
+    import numpy as np
+
+    from cscbook.doseresponse import FourPLFit
+
+    fit = FourPLFit(bottom=0.05, top=1.0, ic50=2.0, hill=0.85, covariance=np.eye(4),
+                    residual_sd=0.0, n_observations=0)
+    for effect in (0.10, 0.25, 0.50, 0.75, 0.90):
+        by_formula = fit.ic50 * (effect / (1 - effect)) ** (1 / fit.hill)
+        by_library = fit.concentration_at(fit.top - effect * (fit.top - fit.bottom))
+        assert by_formula == pytest.approx(by_library, rel=1e-8)
