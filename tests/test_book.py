@@ -65,6 +65,28 @@ def test_chapter_has_the_anatomy_of_the_style_guide(built_html, chapter):
         assert "dropdown" in solution.get("class", []), f"{chapter}: solution not hidden"
 
 
+def test_chapter_files_are_numbered_as_the_book_numbers_them():
+    # Sphinx numbers chapters by their place in _toc.yml; the classroom edition, the
+    # schedule and the tests use the number in the file name. They must agree.
+    numbers = [int(re.search(r"/(\d+)-", name)[1]) for name in CHAPTERS]
+    assert numbers == list(range(1, len(CHAPTERS) + 1)), numbers
+
+
+def test_typed_chapter_numbers_in_links_name_the_linked_chapter():
+    # {ref}`chapter 7 <ch-radiation>` shows the typed 7: it must be the number that the
+    # label's chapter carries, in every page (a renumbering would otherwise leave stale text)
+    labels = {}
+    for name in CHAPTERS:
+        found = re.search(r"^\((ch-[\w-]+)\)=", (ROOT / f"{name}.md").read_text(encoding="utf-8"), re.M)
+        labels[found[1]] = int(re.search(r"/(\d+)-", name)[1])
+    wrong = []
+    for path in sorted((ROOT / "book").rglob("*.md")):
+        for typed, label in re.findall(r"\{ref\}`[Cc]hapters? (\d+) <(ch-[\w-]+)>`", path.read_text(encoding="utf-8")):
+            if label in labels and int(typed) != labels[label]:
+                wrong.append(f"{path.relative_to(ROOT)}: chapter {typed} <{label}> is chapter {labels[label]}")
+    assert wrong == []
+
+
 @pytest.mark.parametrize("chapter", CHAPTERS)
 def test_mentions_of_other_chapters_are_links(built_html, chapter):
     # "as in chapter 4" should take the reader to chapter 4 (a {ref} to its label)

@@ -194,13 +194,13 @@ ACTIVITIES = {
        "that separates selection from induced plasticity",
     9: "Turn BCR-ABL1 slopes into halving times; predict what stopping imatinib does and "
        "check it against the treatment-free-remission trials",
-    10: "Pool the CD133 studies with fixed- and random-effects weights; read a forest plot "
+    13: "Pool the CD133 studies with fixed- and random-effects weights; read a forest plot "
         "and a funnel plot together",
-    11: "Simulate trials with no true effect and count the false positives; judge a "
+    14: "Simulate trials with no true effect and count the false positives; judge a "
         "subgroup claim against published credibility criteria",
-    12: "Sort the ways of aiming a therapy at CSCs (marker, screen, repurposed drug); how "
+    15: "Sort the ways of aiming a therapy at CSCs (marker, screen, repurposed drug); how "
         "much a small trial can detect from its number of events",
-    13: "Which parameters are anchored to measurements and which are assumptions; students "
+    19: "Which parameters are anchored to measurements and which are assumptions; students "
         "present their heat maps and say what the model cannot tell",
 }
 
@@ -228,9 +228,9 @@ SCHEDULE = (
     Week("chapters", (7,)),
     Week("chapters", (8, 9)),
     Week("assessment"),
-    Week("chapters", (10, 11)),
-    Week("chapters", (12,)),
-    Week("capstone", (13,)),
+    Week("chapters", (13, 14)),
+    Week("chapters", (15,)),
+    Week("capstone", (19,)),
 )
 
 
@@ -252,7 +252,7 @@ class Track:
 TRACKS = (
     Track(
         "Biology-first",
-        (1, 2, 5, 6, 7, 10, 11),
+        (1, 2, 5, 6, 7, 13, 14),
         "for biology students: how CSCs are counted and marked, how they resist drugs and "
         "radiation, and what the clinical evidence shows, read from data with proportions, "
         "intervals and fitted curves rather than differential equations or matrices.",
@@ -261,7 +261,7 @@ TRACKS = (
     ),
     Track(
         "Quantitative",
-        (1, 3, 2, 4, 5, 8, 9, 10, 11, 12, 13),
+        (1, 3, 2, 4, 5, 8, 9, 13, 14, 15, 19),
         "for students of mathematics, physics or computing: the hierarchy's differential "
         "equations right after chapter 1, then plasticity as a Markov chain, selection and "
         "the CML model, and the clinical statistics the capstone's relapse model draws on; "

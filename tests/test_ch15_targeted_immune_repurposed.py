@@ -1,4 +1,4 @@
-"""Chapter 12: the trial numbers a reader sees must match the papers they come from."""
+"""Chapter 15: the trial numbers a reader sees must match the papers they come from."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from cscbook import load
 
 from .conftest import glued_number, load_generator
 
-CH12 = "book/part3/12-targeted-immune-repurposed"
+CH12 = "book/part3/15-targeted-immune-repurposed"
 
 
 def test_cart133_trials_hold_the_published_abstract_numbers():

@@ -1,4 +1,4 @@
-"""Chapter 13: the capstone model takes its published numbers from published datasets,
+"""Chapter 19: the capstone model takes its published numbers from published datasets,
 labels everything else as an assumption, and behaves as the chapter says."""
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from cscbook_build.book import datasets_used
 
 from .conftest import ROOT, executed_notebook, glued_number, glued_values
 
-CH13 = "book/part3/13-capstone-relapse-combinations"
+CH13 = "book/part3/19-capstone-relapse-combinations"
 SOURCE = (ROOT / f"{CH13}.md").read_text(encoding="utf-8")
 CODE_CELL = re.compile(r"```\{code-cell\} ipython3\n(.*?)```", re.DOTALL)
 

@@ -1,4 +1,4 @@
-"""Chapter 11: trial tables hold the published numbers, and the chapter's intervals reproduce them."""
+"""Chapter 14: trial tables hold the published numbers, and the chapter's intervals reproduce them."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from cscbook import load
 
 from .conftest import ROOT, glued_number
 
-CH11 = "book/part3/11-pathway-inhibitors-clinic"
+CH11 = "book/part3/14-pathway-inhibitors-clinic"
 
 
 def test_reconstructed_counts_reproduce_the_published_percentages():

@@ -1,4 +1,4 @@
-"""Chapter 10: the CD133 meta-analysis rows are Chen et al.'s, and the pooled value agrees with theirs."""
+"""Chapter 13: the CD133 meta-analysis rows are Chen et al.'s, and the pooled value agrees with theirs."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from cscbook import load
 
 from .conftest import glued_number
 
-CH10 = "book/part3/10-markers-predict-outcome"
+CH10 = "book/part3/13-markers-predict-outcome"
 
 # Chen et al. 2013 (PLoS One 8:e56380), abstract: 15 studies, random effects,
 # five-year overall survival RR 0.67 (95% CI 0.54-0.82); disease-free survival 0.71 (0.52-0.96).
