@@ -65,6 +65,23 @@ def test_chapter_has_the_anatomy_of_the_style_guide(built_html, chapter):
         assert "dropdown" in solution.get("class", []), f"{chapter}: solution not hidden"
 
 
+@pytest.mark.parametrize("chapter", [f for f in toc_files() if f.startswith(("book/part", "book/front/primer"))])
+def test_outputs_show_results_not_python_internals(built_html, chapter):
+    # a reader should see 0.5, not np.float64(0.5); a labelled table, not array([...]); no
+    # level_0 column or row numbers left by reset_index; missing values as a dash
+    soup = page(built_html, chapter)
+    internals = []
+    for output in soup.select("div.cell_output"):
+        text = output.get_text()
+        internals += [m for m in ("np.float64(", "np.int64(", "array([") if m in text]
+        for table in output.select("table"):
+            headers = [th.get_text(strip=True) for th in table.select("thead th")]
+            internals += [h for h in headers if h.startswith("level_")]
+            internals += [td.get_text(strip=True) for td in table.select("td")
+                          if td.get_text(strip=True) in ("NaN", "<NA>", "None", "nan")]
+    assert internals == [], f"{chapter}: {internals}"
+
+
 def test_chapter_files_are_numbered_as_the_book_numbers_them():
     # Sphinx numbers chapters by their place in _toc.yml; the classroom edition, the
     # schedule and the tests use the number in the file name. They must agree.

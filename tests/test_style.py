@@ -83,3 +83,24 @@ def test_dataframe_html_has_no_empty_header_cell():
     assert "<th></th>" not in html and "today / tomorrow" in html
     plain = pd.DataFrame({"dose": [1, 2]}).rename_axis(columns="population")
     assert "<th></th>" not in dataframe_html(plain)
+
+
+def test_dataframe_html_shows_results_not_internals():
+    """No row numbers (gappy after a filter) or level_0 column, a dash for missing values
+    whatever pandas calls them, and numeric columns marked to align right."""
+    import numpy as np
+    import pandas as pd
+
+    from cscbook.display import MISSING, dataframe_html
+
+    table = pd.DataFrame({"arm": ["drug", "placebo", "both"], "responders": [3.0, np.nan, 5.0],
+                          "note": ["x", None, pd.NA]}, index=[4, 8, 15])
+    html = dataframe_html(table[table["arm"] != "both"])
+    assert "level_0" not in html and ">4<" not in html and ">8<" not in html
+    for missing in ("NaN", "&lt;NA&gt;", "None"):
+        assert missing not in html
+    assert html.count(MISSING) == 2
+    assert '<th class="num">responders</th>' in html and '<td class="num">3.0</td>' in html
+    assert '<td class="num">drug</td>' not in html and "<td>drug</td>" in html
+    labelled = dataframe_html(pd.DataFrame({"share": [0.1, 0.9]}, index=["stem-like", "bulk"]))
+    assert "<th>row</th>" in labelled and "<td>stem-like</td>" in labelled

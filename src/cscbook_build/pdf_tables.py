@@ -174,7 +174,7 @@ def _grid(rows: list[list[Cell]]) -> list[list[Cell | None]]:
 SMALL_LINE = 80
 FOOTNOTESIZE_LINE = 92
 NUMBER = re.compile(r"^[-+−]?(\d[\d,_ ]*)?(\.\d+)?([eE][-+]?\d+)?%?$")
-MISSING_VALUES = {"", "NaN", "nan", "<NA>", "NaT", "None", "...", "…", "inf", "-inf"}
+MISSING_VALUES = {"", "\u2014", "NaN", "nan", "<NA>", "NaT", "None", "...", "…", "inf", "-inf"}
 
 
 def _is_number(text: str) -> bool:
