@@ -25,7 +25,7 @@ import myst_nb.core.read as myst_nb_read
 
 from cscbook import data as book_data
 
-from .book import datasets_used, library_files
+from .book import datasets_used, library_files, toc_docnames
 
 SIGNATURE_KEY = "cscbook"
 # myst-nb's own reader, taken before the Sphinx extension replaces it with ours.
@@ -54,6 +54,14 @@ def dependencies(source_text: str, data_folder: Path) -> list[Path]:
         relative = by_name.get(name)
         paths.append(data_folder / relative if relative else data_folder / f"<{name}>")
     paths.extend(library_files())
+    if "cscbook.catalogue" in source_text:
+        # the map of the review reads chapter numbers, labels and titles from the table
+        # of contents and the chapter files: a renumbered or renamed chapter re-runs it
+        root = data_folder.parent
+        toc = root / "_toc.yml"
+        paths.append(toc)
+        if toc.is_file():
+            paths.extend(root / f"{name}.md" for name in toc_docnames(root))
     return paths
 
 
