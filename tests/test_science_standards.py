@@ -62,7 +62,8 @@ def paragraphs(text: str) -> list[str]:
     return [" ".join(block.split()) for block in re.split(r"\n\s*\n", text) if block.strip()]
 
 
-@pytest.mark.parametrize("page", CHAPTERS + ["book/intro", "book/front/toolkit"])
+@pytest.mark.parametrize("page", CHAPTERS + ["book/intro", "book/front/toolkit", "book/front/primer-python",
+                                  "book/front/primer-statistics"])
 def test_sources_are_cited_from_the_bibliography_not_linked(page):
     links = re.findall(r"https?://\S+", prose(page))
     assert links == [], f"{page}: raw links in the prose (add the work to references.bib and cite it): {links}"
@@ -126,6 +127,23 @@ def test_no_generated_page_shows_a_literal_placeholder(built_html):
         text = soup.get_text(" ")
         for placeholder in ("%s", "{number}", "{glue"):
             assert placeholder not in text, f"{path.relative_to(built_html)}: literal {placeholder!r}"
+
+
+E_NOTATION = re.compile(r"(?<![\w.])\d(?:\.\d+)?[eE][-+−]?\d+\b")
+
+
+def test_no_page_writes_a_number_in_e_notation_in_its_prose(built_html):
+    """ "p = 3.7e-56" reads as a misprint: prose says "p < 0.001" or "3.1 millionths"."""
+    found = []
+    for path in sorted(built_html.rglob("*.html")):
+        soup = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+        main = soup.find("main")
+        if main is None:
+            continue
+        for hidden in main.select("pre, code, script, style, div.cell, .math, mjx-container, table"):
+            hidden.decompose()
+        found += [f"{path.relative_to(built_html)}: {m}" for m in E_NOTATION.findall(main.get_text(" "))]
+    assert found == []
 
 
 # "5.6-fold", "about 44 times", "a 7-fold rise": a computed fold or ratio is glued; one quoted

@@ -14,7 +14,7 @@ import re
 import numpy as np
 import pandas as pd
 
-__all__ = ["MISSING", "dataframe_html", "use_book_display"]
+__all__ = ["MISSING", "dataframe_html", "p_value_text", "use_book_display"]
 
 
 #: How a missing value is shown: a dash, not pandas' ``NaN``, ``<NA>`` or ``None``.
@@ -92,6 +92,20 @@ def _mark_numeric(row: str, numeric: set[int]) -> str:
         return f'<{cell.group(1)} class="num"' if position in numeric else cell.group(0)
 
     return _CELL.sub(mark, row)
+
+
+def p_value_text(p: float, smallest: float = 0.001) -> str:
+    """A p-value as prose reports it: two significant digits, or "p < 0.001" below that.
+
+    A p-value of 3.7e-56 is no more informative than "below one in a thousand" and
+    reads as a misprint in a sentence.
+
+    >>> p_value_text(0.0456), p_value_text(3.7e-56)
+    ('p = 0.046', 'p < 0.001')
+    """
+    if not 0 <= p <= 1:
+        raise ValueError(f"a p-value lies between 0 and 1, not {p}")
+    return f"p < {smallest:g}" if p < smallest else f"p = {p:.2g}"
 
 
 def use_book_display() -> None:
