@@ -111,10 +111,9 @@ def _as_groups(group, n: int) -> np.ndarray:
 
 def _risk_table(time: np.ndarray, event: np.ndarray):
     """Distinct event times, and for each the number at risk and the number of events."""
-    event_times = np.unique(time[event])
+    event_times, events = np.unique(time[event], return_counts=True)
     at_risk = len(time) - np.searchsorted(np.sort(time), event_times, side="left")
-    events = np.array([np.sum(event & (time == t)) for t in event_times], dtype=float)
-    return event_times, at_risk.astype(float), events
+    return event_times, at_risk.astype(float), events.astype(float)
 
 
 def kaplan_meier(time, event) -> KaplanMeier:
