@@ -57,6 +57,8 @@ def test_difference_in_remission_matches_statsmodels_newcombe(key, ven, pbo):
     assert glued_number(CH10, f"ap_{key}_diff_low") == pytest.approx(low, rel=1e-6)
     assert glued_number(CH10, f"ap_{key}_diff_high") == pytest.approx(high, rel=1e-6)
     assert glued_number(CH10, f"ap_{key}_ratio") == pytest.approx((ven / 286) / (pbo / 145))
+    assert glued_number(CH10, f"ap_{key}_difference_points") == pytest.approx(100 * (ven / 286 - pbo / 145))
+    assert glued_number(CH10, f"ap_{key}_low_points") == pytest.approx(100 * low, rel=1e-6)
     # the paper's P < 0.001 for both endpoints
     assert stats.fisher_exact([[ven, 286 - ven], [pbo, 145 - pbo]]).pvalue < 0.001
     if key == "crcri":
