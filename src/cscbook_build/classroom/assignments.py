@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..book import Chapter, datasets_used, toc_chapters
-from .autograder import test_file, write_autograder
+from .autograder import grading_checks, test_file, write_autograder
 from .bundle import (
     imported_modules,
     merge_descriptor,
@@ -94,7 +94,8 @@ def build_chapter(chapter: Chapter, root: Path, out: Path, references: Reference
     write_zip(out / "zips" / f"{chapter.slug}.zip", staging)
 
     # the autograder (otter-grader's layout: otter_config.json, tests/, files/)
-    write_autograder(out, chapter, root, dataset_paths, descriptor, assets, tests, requirements(root, modules))
+    write_autograder(out, chapter, root, dataset_paths, descriptor, assets, tests, requirements(root, modules),
+                     grading_checks(chapter, title, checks))
     return ChapterResult(chapter, checks, datasets, list(references.problems))
 
 
