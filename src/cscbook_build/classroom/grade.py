@@ -304,15 +304,19 @@ class Graded:
 
 
 def died_detail(outcome: Outcome) -> str:
-    if outcome.returncode is not None and outcome.returncode < 0:
-        import signal
+    import signal
 
+    code = outcome.returncode
+    number = -code if code is not None and code < 0 else (code - 128 if code and 128 < code < 160 else None)
+    if number:  # killed by a signal (bwrap passes it on as 128 + the signal's number)
         try:
-            how = f"killed by {signal.Signals(-outcome.returncode).name}"
+            how = f"was killed by {signal.Signals(number).name}"
         except ValueError:
-            how = f"killed by signal {-outcome.returncode}"
+            how = f"was killed by signal {number}"
+        if number == signal.SIGKILL:
+            how += " (by its own code, or by the system when memory ran out)"
     else:
-        how = f"exited with code {outcome.returncode} before reporting"
+        how = f"exited with code {code} before reporting"
     lines = [line for line in outcome.output.splitlines() if line.strip()]
     last = f"; last output: {one_line(lines[-1], 150)}" if lines else ""
     return f"the notebook's process {how}{last}"
