@@ -31,7 +31,6 @@ file at the end; the score is empty when a submission was not graded. Beside the
 from __future__ import annotations
 
 import csv
-import hashlib
 import json
 import os
 import re
@@ -44,6 +43,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .sandbox import Limits, Outcome, Sandbox, run, sandbox_problem
+from .scoring import CheckResult, changed_files, digests, one_line, score_answers, suspicious_code
 
 GRADED, TIMED_OUT, INVALID, DIED, UNKNOWN, TAMPERING = (
     "graded", "timed out", "invalid notebook", "kernel died", "unknown chapter", "tampering suspected")
@@ -53,24 +53,6 @@ MAX_NOTEBOOK_BYTES = 50 * 1024 * 1024
 RUNNER = Path(__file__).with_name("runner.py")
 CHECK_CALL = re.compile(r"""grader\s*\.\s*check\s*\(\s*['"]([\w-]+)['"]""")
 TITLE = re.compile(r"^#\s+Chapter\s+(\d+)\b", re.MULTILINE)
-PATCHING = re.compile(r"""(?x)
-    \b(?:cscbook\s*\.\s*)?checks\s*\.\s*\w+\s*=(?!=)   # cscbook.checks.answer_matches = ...
-  | \banswer_matches\s*=(?!=)
-  | \bgrader\s*\.\s*\w+\s*=(?!=)                      # grader.check = ...
-  | \botter\s*\.\s*[\w.]+\s*=(?!=)
-  | \bsetattr\s*\(\s*(?:cscbook|checks|otter|grader|Notebook)\b
-  | \bsys\s*\.\s*modules\s*\[\s*['"](?:cscbook|otter)
-""")
-TESTS_PATH = re.compile(r"""['"/](?:\./)?tests(?:/|['"])""")
-WRITING = re.compile(r"""open\s*\([^)]*['"][wax+]|write_text|write_bytes|unlink|rmtree|\bremove\(|
-                         shutil\.(?:copy|move)|\brename\(|\breplace\(|rmdir""", re.VERBOSE)
-
-
-def one_line(text: str, limit: int = 300) -> str:
-    """Text for a CSV cell: no newlines, no control characters, not too long."""
-    text = " ".join(str(text).split())
-    text = "".join(ch if ch.isprintable() else "?" for ch in text)
-    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 # --------------------------------------------------------------------------------------
@@ -183,115 +165,6 @@ def detect_chapter(path: Path, notebook: dict | None, graders: dict[str, Autogra
 
 
 # --------------------------------------------------------------------------------------
-# Scoring, outside the sandbox
-# --------------------------------------------------------------------------------------
-
-MISSING = object()
-
-
-class Opaque:
-    """An answer the runner could not send as data (a DataFrame, a function, ...)."""
-
-    def __init__(self, type_name: str, text: str):
-        self.type_name, self.text = type_name, text
-
-    def __repr__(self) -> str:
-        return self.text
-
-
-def decode(value):
-    """The Python value of an answer sent by :func:`.runner.encode`."""
-    if isinstance(value, list):
-        return [decode(item) for item in value]
-    if isinstance(value, dict):
-        kind = value.get("$")
-        if kind == "ellipsis":
-            return Ellipsis
-        if kind == "missing":
-            return MISSING
-        if kind == "float":
-            return float(value.get("value", "nan"))
-        if kind == "dict":
-            return {str(k): decode(v) for k, v in value.get("items", [])}
-        return Opaque(str(value.get("type", "?")), str(value.get("repr", "?")))
-    return value
-
-
-@dataclass
-class CheckResult:
-    label: str
-    points: float
-    score: float
-    messages: list[str] = field(default_factory=list)
-    hint: str = ""
-
-
-def score_answers(grader: Autograder, answers: dict) -> list[CheckResult]:
-    """Each check's score (points shared equally among its answers) and messages.
-
-    ``answers`` maps each check's label to its answers' values as the runner sent them.
-    """
-    from cscbook.checks import answer_matches  # the grader's own copy
-
-    results = []
-    for label, check in grader.checks.items():
-        points = float(check.get("points") or 1)
-        passed, messages = 0, []
-        sent = answers.get(label) if isinstance(answers.get(label), dict) else {}
-        for name, expected in check["answers"].items():
-            got = decode(sent.get(name, {"$": "missing"}))
-            if got is MISSING:
-                messages.append(f"{name} is not defined: the notebook never set it (run every cell, "
-                                "and keep the variable's name)")
-                continue
-            try:
-                answer_matches(name, got, expected, rtol=float(check.get("rtol") or 0),
-                               atol=float(check.get("atol") or 0), hint=check.get("hint") or "")
-            except AssertionError as wrong:
-                messages.append(one_line(wrong, 600))
-            except Exception as error:  # noqa: BLE001 - an odd value is a wrong answer, not a crash
-                messages.append(f"{name} could not be checked ({type(error).__name__})")
-            else:
-                passed += 1
-        score = points * passed / len(check["answers"]) if check["answers"] else 0.0
-        results.append(CheckResult(label, points, round(score, 4), messages, check.get("hint") or ""))
-    return results
-
-
-def suspicious_code(cells: list[tuple[int, str]]) -> list[str]:
-    """Code that patches the checks or writes to ``tests/`` (found by reading it)."""
-    found = []
-    for index, source in cells:
-        if PATCHING.search(source):
-            found.append(f"cell {index} reassigns check code ({one_line(PATCHING.search(source)[0], 60)})")
-        if TESTS_PATH.search(source) and WRITING.search(source):
-            found.append(f"cell {index} writes to or deletes tests/")
-    return found
-
-
-def digests(folder: Path) -> dict[str, str]:
-    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file() and not p.is_symlink()}
-
-
-def changed_files(work: Path, before: dict[str, str]) -> list[str]:
-    """Files of ``cscbook/`` changed or deleted, and anything written under ``tests/``."""
-    found = []
-    for relative, digest in before.items():
-        if not relative.startswith("cscbook/") or "__pycache__" in relative:
-            continue
-        path = work / relative
-        if not path.is_file() or path.is_symlink():
-            found.append(f"{relative} deleted")
-        elif hashlib.sha256(path.read_bytes()).hexdigest() != digest:
-            found.append(f"{relative} changed")
-    tests = work / "tests"
-    if tests.exists() or tests.is_symlink():
-        found.append("wrote tests/")
-    return found
-
-
-# --------------------------------------------------------------------------------------
 # One submission
 # --------------------------------------------------------------------------------------
 
@@ -361,7 +234,7 @@ def grade_one(path: Path, notebook: dict, grader: Autograder, sandbox: Sandbox, 
         if report is None:
             row.update(status=DIED, detail=died_detail(outcome))
             return Graded(row, output=outcome.output)
-        checks = score_answers(grader, report["answers"])
+        checks = score_answers(grader.checks, report["answers"])
         total = sum(c.score for c in checks)
         errors = [e for e in report.get("errors", []) if isinstance(e, list) and len(e) == 2]
         row.update(score=round(total, 4), errors=len(errors),
