@@ -25,6 +25,7 @@ instructor passes ``--unsafe-no-sandbox``; then only the limits and the time-out
 from __future__ import annotations
 
 import os
+import resource
 import shutil
 import signal
 import site
@@ -190,9 +191,10 @@ class Sandbox:
 
 
 def _limit(limits: Limits, sandboxed: bool):
-    def apply() -> None:
-        import resource
+    """The limits, set in the child between fork and exec (so no import may happen there)."""
+    root = os.geteuid() == 0
 
+    def apply() -> None:
         def cap(which, value):
             soft, hard = resource.getrlimit(which)
             if hard != resource.RLIM_INFINITY:
@@ -204,7 +206,7 @@ def _limit(limits: Limits, sandboxed: bool):
         cap(resource.RLIMIT_CPU, int(limits.timeout) + 10)
         cap(resource.RLIMIT_FSIZE, limits.file_mb * 1024 * 1024)
         cap(resource.RLIMIT_CORE, 0)
-        if sandboxed and os.geteuid() == 0:  # counted per user: only for nobody
+        if sandboxed and root:  # counted per user: only for nobody
             cap(resource.RLIMIT_NPROC, limits.processes)
 
     return apply
