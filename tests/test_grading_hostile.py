@@ -240,7 +240,7 @@ def hostile(tmp_path_factory, sandbox_required):
     env = {**os.environ, SECRET_VARIABLE: json.dumps(ANSWERS)}
     command = [sys.executable, "-m", "cscbook_build.classroom", "grade", str(folder), "--root", str(ROOT),
                "--autograders", str(autograders), "--jobs", "2", "--timeout", str(TIMEOUT),
-               "--memory", "2048"]
+               "--memory", "1024"]
     started = time.perf_counter()
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                                env=env, cwd=ROOT)
@@ -359,10 +359,15 @@ def test_grading_refuses_without_a_sandbox_unless_told_it_is_unsafe(tmp_path, mo
     folder = tmp_path / "in"
     folder.mkdir()
     (folder / "correct.ipynb").write_text(notebook())
+    # even unsandboxed, a notebook that kills its parent kills a go-between, not the grader
+    (folder / "kills-parent.ipynb").write_text(
+        notebook(before=["import os, signal\nos.kill(os.getppid(), signal.SIGKILL)"]))
     monkeypatch.setattr(grading, "sandbox_problem", lambda: "bwrap is not installed (test)")
     with pytest.raises(SystemExit, match="grading refused: no sandbox"):
         grading.grade(folder, ROOT, autograders=autograders)
     assert not (folder / "scores.csv").exists()
     grading.grade(folder, ROOT, jobs=1, unsafe=True, autograders=autograders,
                   limits=grading.Limits(timeout=60, memory_mb=2048))
-    assert ",graded,3.0," in (folder / "scores.csv").read_text(encoding="utf-8")
+    text = (folder / "scores.csv").read_text(encoding="utf-8")
+    assert "correct.ipynb,99-grading-fixture,graded,3.0," in text
+    assert "kills-parent.ipynb,99-grading-fixture,graded,3.0," in text

@@ -35,6 +35,7 @@ import json
 import os
 import re
 import shutil
+import signal
 import tempfile
 import threading
 import zipfile
@@ -176,12 +177,17 @@ class Graded:
     output: str = ""
 
 
-def died_detail(outcome: Outcome) -> str:
-    import signal
-
+def killed_by(outcome: Outcome) -> int | None:
+    """The signal that ended the run (bwrap passes it on as exit code 128 + its number)."""
     code = outcome.returncode
-    number = -code if code is not None and code < 0 else (code - 128 if code and 128 < code < 160 else None)
-    if number:  # killed by a signal (bwrap passes it on as 128 + the signal's number)
+    if code is not None and code < 0:
+        return -code
+    return code - 128 if code is not None and 128 < code < 160 else None
+
+
+def died_detail(outcome: Outcome) -> str:
+    number = killed_by(outcome)
+    if number:
         try:
             how = f"was killed by {signal.Signals(number).name}"
         except ValueError:
@@ -189,7 +195,7 @@ def died_detail(outcome: Outcome) -> str:
         if number == signal.SIGKILL:
             how += " (by its own code, or by the system when memory ran out)"
     else:
-        how = f"exited with code {code} before reporting"
+        how = f"exited with code {outcome.returncode} before reporting"
     lines = [line for line in outcome.output.splitlines() if line.strip()]
     last = f"; last output: {one_line(lines[-1], 150)}" if lines else ""
     return f"the notebook's process {how}{last}"
@@ -224,6 +230,9 @@ def grade_one(path: Path, notebook: dict, grader: Autograder, sandbox: Sandbox, 
         row["seconds"] = round(outcome.seconds, 2)
         if outcome.timed_out:
             row.update(status=TIMED_OUT, detail=f"still running after {limits.timeout:g} s: killed")
+            return Graded(row, output=outcome.output)
+        if killed_by(outcome) == getattr(signal, "SIGXCPU", None):  # the CPU-time limit, a time limit too
+            row.update(status=TIMED_OUT, detail=f"used more than {limits.cpu_seconds} s of CPU time: killed")
             return Graded(row, output=outcome.output)
         try:
             report = json.loads(outcome.result.decode("utf-8")) if outcome.result else None
