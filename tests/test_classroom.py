@@ -252,9 +252,9 @@ def test_each_autograder_holds_the_chapters_checks_as_data(chapter):
         data = json.loads(archive.read("checks.json"))
     assert data["slug"] == chapter.slug and data["number"] == chapter.number
     assert set(data["checks"]) == set(source.declared_checks(chapter.source))
-    for label, check in data["checks"].items():
+    for label, declared in data["checks"].items():
         assert f"tests/{label}.py" in names
-        assert check["answers"] and check["points"] > 0 and check["rtol"] is not None
+        assert declared["answers"] and declared["points"] > 0 and declared["rtol"] is not None
     assert not [n for n in names if n.startswith("files/tests/")], "the sandbox must get no checks"
 
 

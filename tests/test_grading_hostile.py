@@ -371,3 +371,17 @@ def test_grading_refuses_without_a_sandbox_unless_told_it_is_unsafe(tmp_path, mo
     text = (folder / "scores.csv").read_text(encoding="utf-8")
     assert "correct.ipynb,99-grading-fixture,graded,3.0," in text
     assert "kills-parent.ipynb,99-grading-fixture,graded,3.0," in text
+
+
+def test_grading_refuses_when_the_sandbox_cannot_run_python(tmp_path, monkeypatch, sandbox_required):
+    """A broken sandbox must stop the run, not give every notebook 'kernel died'."""
+    autograders = make_autograder(tmp_path)
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "correct.ipynb").write_text(notebook())
+    broken = tmp_path / "runner.py"
+    broken.write_text("import sys\nprint('no Python here')\nsys.exit(3)\n")
+    monkeypatch.setattr(grading, "RUNNER", broken)
+    with pytest.raises(SystemExit, match="the sandbox cannot run the grader's Python .*no Python here"):
+        grading.grade(folder, ROOT, autograders=autograders)
+    assert not (folder / "scores.csv").exists()

@@ -36,6 +36,7 @@ import os
 import re
 import shutil
 import signal
+import sys
 import tempfile
 import threading
 import zipfile
@@ -201,6 +202,35 @@ def died_detail(outcome: Outcome) -> str:
     return f"the notebook's process {how}{last}"
 
 
+def run_notebook(sandbox: Sandbox, limits: Limits, work: Path, control: Path, cells: list, checks: dict) -> Outcome:
+    """Run ``cells`` with :mod:`.runner` in the sandbox, in ``work`` (``control``: read-only)."""
+    inside_work, inside_control = sandbox.paths(work, control)
+    shutil.copyfile(RUNNER, control / "runner.py")
+    job = {"cells": cells, "checks": checks, "cwd": inside_work, "max_output": limits.output_chars}
+    (control / "job.json").write_text(json.dumps(job), encoding="utf-8")
+    sandbox.prepare(work)
+    argv = [sys.executable, f"{inside_control}/runner.py", f"{inside_control}/job.json"]
+    return run(sandbox, work, control, argv, limits)
+
+
+def self_test(sandbox: Sandbox, scratch: Path) -> None:
+    """Refuse to start when the sandbox cannot run Python (every row would be 'kernel died')."""
+    work, control = scratch / "self-test" / "work", scratch / "self-test" / "grader"
+    work.mkdir(parents=True)
+    control.mkdir()
+    cells = [[0, "import json, os\nanswer = sorted(os.listdir('.'))"]]
+    outcome = run_notebook(sandbox, Limits(timeout=120), work, control, cells, {"self-test": ["answer"]})
+    try:
+        report = json.loads(outcome.result.decode("utf-8"))
+        ok = report["errors"] == [] and "self-test" in report["answers"]
+    except (ValueError, KeyError, TypeError):
+        ok = False
+    shutil.rmtree(scratch / "self-test", ignore_errors=True)
+    if not ok:
+        raise SystemExit("grading refused: the sandbox cannot run the grader's Python "
+                         f"({died_detail(outcome)}); output: {one_line(outcome.output, 600)}")
+
+
 def grade_one(path: Path, notebook: dict, grader: Autograder, sandbox: Sandbox, limits: Limits,
               scratch: Path) -> Graded:
     row = {"chapter": grader.slug, "possible": round(grader.possible, 4)}
@@ -217,16 +247,7 @@ def grade_one(path: Path, notebook: dict, grader: Autograder, sandbox: Sandbox, 
                     target.write_bytes(archive.read(member))
         before = digests(work)
         cells = code_cells(notebook)
-        inside_work, inside_control = sandbox.paths(work, control)
-        shutil.copyfile(RUNNER, control / "runner.py")
-        job = {"cells": cells, "checks": grader.answers, "cwd": inside_work,
-               "max_output": limits.output_chars}
-        (control / "job.json").write_text(json.dumps(job), encoding="utf-8")
-        sandbox.prepare(work)
-        import sys
-
-        outcome = run(sandbox, work, control,
-                      [sys.executable, f"{inside_control}/runner.py", f"{inside_control}/job.json"], limits)
+        outcome = run_notebook(sandbox, limits, work, control, cells, grader.answers)
         row["seconds"] = round(outcome.seconds, 2)
         if outcome.timed_out:
             row.update(status=TIMED_OUT, detail=f"still running after {limits.timeout:g} s: killed")
@@ -369,6 +390,14 @@ def grade(folder: Path, root: Path, out: Path | None = None, jobs: int = 2, *,
     labels = []
     for slug in sorted({p[4] for p in plan if p[4]}):
         labels += [f"q:{label}" for label in graders[slug].checks]
+    scratch = Path(tempfile.mkdtemp(prefix="cscbook-grade-"))
+    os.chmod(scratch, 0o755)
+    try:
+        if any(notebook is not None and slug for _, _, notebook, _, slug, _ in plan):
+            self_test(sandbox, scratch)
+    except BaseException:
+        shutil.rmtree(scratch, ignore_errors=True)
+        raise
     sheet = ScoreSheet(out, FIXED_COLUMNS + labels)
 
     def finish(graded: Graded) -> None:
@@ -391,8 +420,6 @@ def grade(folder: Path, root: Path, out: Path | None = None, jobs: int = 2, *,
             finish(Graded({**base, "status": UNKNOWN, "detail": how}))
         else:
             work.append((path, relative, notebook, slug, how))
-    scratch = Path(tempfile.mkdtemp(prefix="cscbook-grade-"))
-    os.chmod(scratch, 0o755)
     try:
         with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
             futures = {pool.submit(grade_one, path, notebook, graders[slug], sandbox, limits, scratch):
