@@ -385,3 +385,42 @@ def test_grading_refuses_when_the_sandbox_cannot_run_python(tmp_path, monkeypatc
     with pytest.raises(SystemExit, match="the sandbox cannot run the grader's Python .*no Python here"):
         grading.grade(folder, ROOT, autograders=autograders)
     assert not (folder / "scores.csv").exists()
+
+
+def test_answers_cross_the_sandbox_as_data_and_are_checked_as_in_the_notebook():
+    import numpy as np
+    import pandas as pd
+
+    from cscbook.checks import answer_matches
+    from cscbook_build.classroom.runner import encode
+    from cscbook_build.classroom.scoring import Opaque, decode
+
+    def crossed(value):
+        return decode(json.loads(json.dumps(encode(value))))
+
+    answer_matches("x", crossed(np.float64(520.21)), 520.2)
+    answer_matches("x", crossed(np.array([1.0, 2.0])), [1.0, 2.0])
+    answer_matches("x", crossed((1, 2)), [1, 2])
+    answer_matches("x", crossed(pd.Series({"a": 1.0, "b": 2.0})), {"a": 1.0, "b": 2.0})
+    answer_matches("x", crossed(np.True_), True)
+    assert crossed(...) is Ellipsis and crossed(None) is None
+    assert np.isnan(crossed(float("nan"))) and crossed(float("-inf")) == float("-inf")
+    frame = crossed(pd.DataFrame({"a": [1]}))
+    assert isinstance(frame, Opaque) and frame.type_name == "DataFrame"
+    with pytest.raises(AssertionError, match="should be a number"):
+        answer_matches("x", frame, 1.0)
+    assert isinstance(crossed(lambda: 1), Opaque)
+
+
+def test_code_that_patches_checks_is_found_and_ordinary_code_is_not():
+    from cscbook_build.classroom.scoring import suspicious_code
+
+    ordinary = ['grader = otter.Notebook(tests_dir="tests")', 'grader.check("ex-fx-1")', "checks.columns = ['a']",
+                "total == checks.total", "import cscbook.checks", "open('results.csv', 'w').write('x')"]
+    assert suspicious_code(list(enumerate(ordinary))) == []
+    patching = ["cscbook.checks.answer_matches = print", "import cscbook.checks as checks\nchecks.check = None",
+                "grader.check = lambda *a: None", "setattr(otter, 'Notebook', object)",
+                "import sys\nsys.modules['cscbook.checks'] = None", "import shutil\nshutil.rmtree('tests')",
+                "open('tests/ex-fx-1.py', 'w').write('')"]
+    found = suspicious_code(list(enumerate(patching)))
+    assert [int(f.split()[1]) for f in found] == list(range(len(patching)))

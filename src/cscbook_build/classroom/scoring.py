@@ -25,7 +25,8 @@ def one_line(text, limit: int = 300) -> str:
 
 
 PATCHING = re.compile(r"""(?x)
-    \b(?:cscbook\s*\.\s*)?checks\s*\.\s*\w+\s*=(?!=)   # cscbook.checks.answer_matches = ...
+    \bcscbook\s*\.\s*checks\s*\.\s*\w+\s*=(?!=)       # cscbook.checks.answer_matches = ...
+  | \bchecks\s*\.\s*(?:answer_matches|check|to_expected|_compare|_as_plain|_describe|DEFAULT_RTOL)\s*=(?!=)
   | \banswer_matches\s*=(?!=)
   | \bgrader\s*\.\s*\w+\s*=(?!=)                      # grader.check = ...
   | \botter\s*\.\s*[\w.]+\s*=(?!=)
