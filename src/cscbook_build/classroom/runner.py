@@ -1,7 +1,7 @@
 """Runs one submitted notebook inside the grading sandbox and reports its answers.
 
 This file is executed as a script (``python runner.py JOB_FILE RESULT_FD``) inside the
-sandbox that :mod:`.sandbox` builds, never imported by the grader: it uses only the
+sandbox that :mod:`.sandbox` builds (the grader never imports it): it uses only the
 standard library and IPython. It runs the notebook's code cells in order in an IPython
 shell (as a kernel would, without one), with ``grader.check`` calls made harmless (the
 sandbox has no checks: the grader holds them), then writes to ``RESULT_FD`` one JSON
@@ -30,6 +30,13 @@ MAX_TEXT = 10_000
 
 def encode(value, depth: int = 0):
     """A JSON form of an answer: numbers, strings, booleans, None, lists and dicts (tagged)."""
+    try:
+        return _encode(value, depth)
+    except Exception:  # noqa: BLE001 - the student's object may raise anything
+        return _other(value)
+
+
+def _encode(value, depth: int):
     if depth > MAX_DEPTH:
         return {"$": "other", "type": type(value).__name__, "repr": "(nested too deeply)"}
     if value is Ellipsis:
