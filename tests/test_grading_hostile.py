@@ -38,7 +38,7 @@ from .conftest import ROOT
 
 FIXTURE = ROOT / "tests" / "fixtures" / "grading"
 SLUG = "99-grading-fixture"
-TIMEOUT = 10  # seconds per notebook in these tests (the default is 120)
+TIMEOUT = 20  # seconds per notebook in these tests (the default is 120); the others take 1-3 s
 ANSWERS = {"total": 42.5, "mean": 10.625, "label": "four values"}
 SECRET_VARIABLE = "CSCBOOK_GRADER_SECRET"
 
@@ -237,7 +237,9 @@ def hostile(tmp_path_factory, sandbox_required):
         (folder / name).parent.mkdir(parents=True, exist_ok=True)
         (folder / name).write_text(text, encoding="utf-8")
 
-    env = {**os.environ, SECRET_VARIABLE: json.dumps(ANSWERS)}
+    scratch = base / "tmp"  # where the grader makes each notebook's folder
+    scratch.mkdir()
+    env = {**os.environ, SECRET_VARIABLE: json.dumps(ANSWERS), "TMPDIR": str(scratch)}
     command = [sys.executable, "-m", "cscbook_build.classroom", "grade", str(folder), "--root", str(ROOT),
                "--autograders", str(autograders), "--jobs", "2", "--timeout", str(TIMEOUT),
                "--memory", "1024"]
@@ -264,7 +266,8 @@ def hostile(tmp_path_factory, sandbox_required):
         handle.seek(0)
         rows = {row["file"]: row for row in csv.DictReader(handle)}
     return {"rows": rows, "raw": raw, "output": output, "seconds": seconds, "folder": folder,
-            "outside": outside, "hits": list(AnswerServer.hits), "rows_while_running": rows_while_running}
+            "outside": outside, "hits": list(AnswerServer.hits), "rows_while_running": rows_while_running,
+            "scratch": scratch}
 
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))
@@ -316,8 +319,7 @@ def test_nothing_outside_the_sandbox_was_read_or_written(hostile):
     assert not (ROOT / "escaped.txt").exists()
     assert not Path("/tmp/escaped.txt").exists()
     # the notebooks' own folders are gone: no copy of the chapter is left behind
-    assert not [p for p in Path(os.environ.get("TMPDIR", "/tmp")).glob("cscbook-grade-*")
-                if p.stat().st_mtime > time.time() - hostile["seconds"] - 5]
+    assert not list(hostile["scratch"].iterdir())
 
 
 def test_rows_are_written_while_grading_goes_on(hostile):
@@ -325,8 +327,8 @@ def test_rows_are_written_while_grading_goes_on(hostile):
 
 
 def test_the_folder_is_graded_in_bounded_time(hostile):
-    # 19 notebooks, 2 at a time; one runs into the 10 s time-out
-    assert hostile["seconds"] < 120, f"{hostile['seconds']:.0f} s"
+    # 19 notebooks, 2 at a time; one runs into the 20 s time-out
+    assert hostile["seconds"] < 180, f"{hostile['seconds']:.0f} s"
     print(f"hostile folder graded in {hostile['seconds']:.1f} s")
 
 
