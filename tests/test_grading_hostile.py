@@ -289,7 +289,7 @@ def test_every_row_is_right(hostile, name):
 def test_the_details_say_what_happened(hostile):
     rows = hostile["rows"]
     assert rows["exception.ipynb"]["errors"] == "1"
-    assert "ZeroDivisionError (cell" in rows["exception.ipynb"]["detail"]
+    assert "ZeroDivisionError (cell 4)" in rows["exception.ipynb"]["detail"]  # title, setup, data, 1 / 0
     assert "MemoryError" in rows["memory-blow-up.ipynb"]["detail"]
     assert "output over the limit was dropped" in rows["huge-output.ipynb"]["detail"]
     assert f"still running after {TIMEOUT} s" in rows["infinite-loop.ipynb"]["detail"]
@@ -425,4 +425,4 @@ def test_code_that_patches_checks_is_found_and_ordinary_code_is_not():
                 "import sys\nsys.modules['cscbook.checks'] = None", "import shutil\nshutil.rmtree('tests')",
                 "open('tests/ex-fx-1.py', 'w').write('')"]
     found = suspicious_code(list(enumerate(patching)))
-    assert [int(f.split()[1]) for f in found] == list(range(len(patching)))
+    assert [int(f.split()[1]) for f in found] == list(range(1, len(patching) + 1))

@@ -285,8 +285,8 @@ def grade_one(path: Path, notebook: dict, grader: Autograder, sandbox: Sandbox, 
         for check in checks:
             row[f"q:{check.label}"] = check.score
         notes = []
-        if errors:
-            notes.append("cells raised " + ", ".join(f"{one_line(name, 40)} (cell {index})"
+        if errors:  # cells are counted from 1, markdown cells included, as Jupyter shows them
+            notes.append("cells raised " + ", ".join(f"{one_line(name, 40)} (cell {index + 1})"
                                                      for index, name in errors[:8]))
         if report.get("output_dropped") or outcome.output_bytes > limits.output_chars:
             notes.append("output over the limit was dropped")

@@ -116,9 +116,9 @@ def suspicious_code(cells: list[tuple[int, str]]) -> list[str]:
     found = []
     for index, source in cells:
         if PATCHING.search(source):
-            found.append(f"cell {index} reassigns check code ({one_line(PATCHING.search(source)[0], 60)})")
+            found.append(f"cell {index + 1} reassigns check code ({one_line(PATCHING.search(source)[0], 60)})")
         if TESTS_PATH.search(source) and WRITING.search(source):
-            found.append(f"cell {index} writes to or deletes tests/")
+            found.append(f"cell {index + 1} writes to or deletes tests/")
     return found
 
 
