@@ -11,7 +11,7 @@ JB_FLAGS := -W -n --keep-going
 export PYTHONHASHSEED := 0
 export SOURCE_DATE_EPOCH := 1767225600
 
-.PHONY: fresh-site help venv html pdf pdf-build tex tex-tools assignments grade test lint data clean browser-tools bench
+.PHONY: fresh-site help venv html pdf pdf-build tex tex-tools assignments grade test lint data clean browser-tools bench sandbox-tools
 
 # The PDF: Sphinx's LaTeX (via Jupyter Book), then latexmk with xelatex and xindy. The
 # notebooks are not executed again: the build reuses the execution cache in _build/.
@@ -27,7 +27,9 @@ help:
 	@echo "make pdf    build the whole book as one PDF, _build/latex/cscbook.pdf"
 	@echo "            (installs TeX Live from Debian first if it is missing: scripts/install-tex.sh)"
 	@echo "make assignments  student and instructor notebooks, zips and autograders in _build/classroom"
-	@echo "make grade SUBMISSIONS=folder  grade submitted notebooks into folder/scores.csv"
+	@echo "make grade SUBMISSIONS=folder  grade submitted notebooks into folder/scores.csv and folder/feedback/"
+	@echo "            (in a bubblewrap sandbox: scripts/install-sandbox.sh installs it; TIMEOUT=120 s per notebook,"
+	@echo "            CHAPTER=slug to name the chapter, UNSAFE=1 to run without a sandbox)"
 	@echo "make bench  time clean, no-change and one-chapter rebuilds against the sample book"
 	@echo "make data   regenerate the simulated datasets from their seeded generators"
 	@echo "make lint   run ruff on the package, tests, generators, scripts and chapters"
@@ -69,14 +71,24 @@ pdf-build: $(STAMP)
 assignments: html
 	@echo "Classroom edition: _build/classroom (student/, instructor/, zips/, autograder/)"
 
+# Each submission runs in its own bubblewrap sandbox (scripts/install-sandbox.sh installs
+# it, as TeX is installed for the PDF); without one, grading refuses unless UNSAFE=1.
+TIMEOUT ?= 120
 grade: $(STAMP)
 	@test -n "$(SUBMISSIONS)" || { echo "usage: make grade SUBMISSIONS=folder/of/notebooks"; exit 2; }
-	$(BIN)/python -m cscbook_build.classroom grade "$(SUBMISSIONS)" --jobs $(JOBS)
+	@[ -n "$(UNSAFE)" ] || bash scripts/install-sandbox.sh || true
+	$(BIN)/python -m cscbook_build.classroom grade "$(SUBMISSIONS)" --jobs $(JOBS) --timeout $(TIMEOUT) \
+	  $(if $(CHAPTER),--chapter "$(CHAPTER)") $(if $(UNSAFE),--unsafe-no-sandbox)
 
 # Chromium (Debian) and the pinned npm tools for the browser tests. Outside CI a
 # machine that cannot install them skips those tests; in CI they are required.
 browser-tools:
 	bash scripts/install-browser-tools.sh || [ -z "$$CI" ]
+
+# bubblewrap, the sandbox that grading runs student code in (scripts/install-sandbox.sh).
+# Outside CI a machine that cannot install it skips the grading tests; in CI it is required.
+sandbox-tools:
+	bash scripts/install-sandbox.sh || [ -z "$$CI" ]
 
 # TeX Live for the PDF (scripts/install-tex.sh). Outside CI a machine that cannot install
 # it skips the PDF and its tests; in CI (or with CSCBOOK_REQUIRE_PDF=1) it is required.
@@ -87,7 +99,7 @@ tex-tools:
 # unchanged pages (a page that fails can pass) and Sphinx 7.4 drops the glossary's index
 # entries from an incrementally rebuilt search index. The execution cache is kept, so no
 # chapter runs again.
-test: fresh-site browser-tools tex-tools
+test: fresh-site browser-tools tex-tools sandbox-tools
 	@if command -v xelatex >/dev/null 2>&1 && command -v latexmk >/dev/null 2>&1; then \
 	  $(MAKE) pdf-build; else echo "No TeX: the PDF and its tests are skipped (see README)"; fi
 	$(BIN)/python -m pytest

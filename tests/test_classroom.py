@@ -28,6 +28,7 @@ import pytest
 from cscbook.checks import answer_matches, check
 from cscbook_build.book import toc_chapters
 from cscbook_build.classroom import autograder, bundle, convert, source
+from cscbook_build.classroom.sandbox import sandbox_problem
 
 from .conftest import BUILD, HTML, ROOT
 
@@ -243,6 +244,20 @@ def test_the_zip_contains_what_the_notebook_reads(chapter):
                     assert os.path.normpath(target) in names, f"{chapter.docname}: image {target} missing"
 
 
+@pytest.mark.parametrize("chapter", WRITTEN, ids=IDS)
+def test_each_autograder_holds_the_chapters_checks_as_data(chapter):
+    """``make grade`` scores from ``checks.json``: the same declarations as the check files."""
+    with zipfile.ZipFile(CLASSROOM / "autograder" / f"{chapter.slug}-autograder.zip") as archive:
+        names = archive.namelist()
+        data = json.loads(archive.read("checks.json"))
+    assert data["slug"] == chapter.slug and data["number"] == chapter.number
+    assert set(data["checks"]) == set(source.declared_checks(chapter.source))
+    for label, declared in data["checks"].items():
+        assert f"tests/{label}.py" in names
+        assert declared["answers"] and declared["points"] > 0 and declared["rtol"] is not None
+    assert not [n for n in names if n.startswith("files/tests/")], "the sandbox must get no checks"
+
+
 def test_make_assignments_is_reproducible_and_needs_no_execution(tmp_path):
     """A second run, from the cache alone, writes the same student notebooks and zips."""
     before = {p.name: p.read_bytes() for p in (CLASSROOM / "zips").glob("*.zip")}
@@ -339,11 +354,13 @@ def graded(tmp_path_factory):
         shutil.copy(CLASSROOM / "instructor" / f"{chapter.slug}.ipynb", folder / f"key-{chapter.slug}.ipynb")
         blank = folder / f"blank-{chapter.number:02d}.ipynb"
         shutil.copy(CLASSROOM / "student" / f"{chapter.slug}.ipynb", blank)
-    result = subprocess.run(
-        [sys.executable, "-m", "cscbook_build.classroom", "grade", str(folder), "--root", str(ROOT),
-         "--jobs", os.environ.get("JOBS", "2")],
-        capture_output=True, text=True, timeout=3000, cwd=ROOT,
-    )
+    command = [sys.executable, "-m", "cscbook_build.classroom", "grade", str(folder), "--root", str(ROOT),
+               "--jobs", os.environ.get("JOBS", "2")]
+    problem = sandbox_problem()
+    if problem:  # the book's own notebooks can be trusted; CI must have the sandbox
+        assert not os.environ.get("CI"), f"grading needs its sandbox in CI: {problem}"
+        command.append("--unsafe-no-sandbox")
+    result = subprocess.run(command, capture_output=True, text=True, timeout=3000, cwd=ROOT)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     with open(folder / "scores.csv", newline="", encoding="utf-8") as handle:
         rows = {row["file"]: row for row in csv.DictReader(handle)}
@@ -354,7 +371,8 @@ def graded(tmp_path_factory):
 def test_every_answer_key_scores_full_marks(chapter, graded):
     row = graded[f"key-{chapter.slug}.ipynb"]
     assert row["chapter"] == chapter.slug
-    assert row["errors"] == "0", row["status"]
+    assert row["status"] == "graded", row
+    assert row["errors"] == "0", row["detail"]
     assert float(row["possible"]) >= 2
     assert float(row["score"]) == float(row["possible"]), row
     for label in source.declared_checks(chapter.source):
@@ -365,7 +383,8 @@ def test_every_answer_key_scores_full_marks(chapter, graded):
 def test_every_blank_student_notebook_is_graded_less_than_full_without_errors(chapter, graded):
     row = graded[f"blank-{chapter.number:02d}.ipynb"]
     assert row["chapter"] == chapter.slug  # found from the notebook's metadata
-    assert row["errors"] == "0", row["status"]
+    assert row["status"] == "graded", row
+    assert row["errors"] == "0", row["detail"]
     assert float(row["score"]) < float(row["possible"])
 
 

@@ -4,7 +4,8 @@ Each check a chapter declares (:func:`cscbook.checks.check`) becomes a test file
 otter-grader's exception-based format that compares the student's variable with the
 recorded answer (:func:`cscbook.checks.answer_matches`, the same comparison the book
 build ran). The autograder zip (``_build/classroom/autograder/NN-slug-autograder.zip``)
-is what :mod:`cscbook_build.classroom.grade` and ``otter run`` use.
+is what ``otter run`` uses; its ``checks.json`` (the same declarations, as data) is what
+:mod:`cscbook_build.classroom.grade` scores from.
 """
 
 from __future__ import annotations
@@ -52,12 +53,29 @@ def test_file(chapter: Chapter, declaration: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
+def grading_checks(chapter: Chapter, title: str, checks: dict) -> dict:
+    """What ``make grade`` reads from the autograder: the chapter and its check declarations."""
+    keys = ("answers", "rtol", "atol", "hint", "points")
+    return {
+        "slug": chapter.slug, "number": chapter.number, "title": title,
+        "checks": {label: {key: declaration.get(key) for key in keys} for label, declaration in checks.items()},
+    }
+
+
 def write_autograder(out: Path, chapter: Chapter, root: Path, dataset_paths: list[str], descriptor: dict,
-                     assets: list[tuple[Path, str]], tests: dict[str, str], requirements_text: str) -> Path:
-    """The chapter's otter-grader autograder (``otter_config.json``, ``tests/``, ``files/``), zipped."""
+                     assets: list[tuple[Path, str]], tests: dict[str, str], requirements_text: str,
+                     checks: dict | None = None) -> Path:
+    """The chapter's otter-grader autograder (``otter_config.json``, ``tests/``, ``files/``), zipped.
+
+    ``checks`` (from :func:`grading_checks`) is written as ``checks.json``: the grader of
+    :mod:`.grade` scores from it, outside the sandbox the notebook runs in.
+    """
     grading = out / ".staging" / f"{chapter.slug}-autograder"
     shutil.rmtree(grading, ignore_errors=True)
     write_bundle(grading / "files", root, dataset_paths, descriptor, {}, assets)
+    if checks is not None:
+        (grading / "checks.json").write_text(json.dumps(checks, indent=1, sort_keys=True) + "\n",
+                                             encoding="utf-8")
     (grading / "tests").mkdir(parents=True)
     for label, text in tests.items():
         (grading / "tests" / f"{label}.py").write_text(text, encoding="utf-8")
