@@ -129,3 +129,18 @@ def test_results_are_frozen_dataclasses_and_inputs_are_checked():
         logrank_test([1, 2], [True, True], [1, 1])
     with pytest.raises(ValueError):
         exponential_hazard_ratio([1, 2, 3], [True, True, True], [0, 1, 2])
+
+
+@pytest.mark.parametrize("seed", [4, 5])
+def test_median_matches_statsmodels_quantile(seed):
+    rng = np.random.default_rng(seed)
+    time = np.round(rng.exponential(10.0, size=200), 1)
+    censor = np.round(rng.uniform(0, 25, size=200), 1)
+    event = time <= censor
+    time = np.minimum(time, censor)
+    expected = SurvfuncRight(time, event.astype(int)).quantile(0.5)
+    assert median_survival(kaplan_meier(time, event)) == pytest.approx(expected)
+
+
+def test_median_not_reached_is_nan():
+    assert np.isnan(median_survival(kaplan_meier([1, 2, 3, 4], [True, False, False, False])))

@@ -6,8 +6,6 @@ like with like (within strata of a prognostic factor) removes the part of the ga
 that the factor explains. The steps are written out in the chapter; this module
 keeps them in one place, with tests against independent references.
 
-- :func:`kaplan_meier` and :func:`km_median`: the product-limit survival curve and
-  its median, from times and event indicators (right censoring).
 - :func:`rate_ratio`: the crude ratio of two event rates (events per person-time)
   with a Wald interval on the log scale.
 - :func:`mantel_haenszel_rate_ratio`: the rate ratio pooled over strata with
@@ -26,8 +24,6 @@ from scipy import stats
 
 __all__ = [
     "RateRatio",
-    "kaplan_meier",
-    "km_median",
     "rate_ratio",
     "mantel_haenszel_rate_ratio",
     "directly_standardised_rate",
@@ -46,56 +42,6 @@ class RateRatio:
 
 def _z(level: float) -> float:
     return float(stats.norm.ppf(0.5 + level / 2))
-
-
-def kaplan_meier(time, event) -> pd.DataFrame:
-    """The Kaplan-Meier (product-limit) estimate of the survival function.
-
-    Parameters
-    ----------
-    time : array-like of float
-        Follow-up time of each patient (to the event or to censoring).
-    event : array-like of bool
-        True where the follow-up ended with the event, False where it was censored.
-
-    Returns
-    -------
-    pandas.DataFrame
-        One row per distinct event time, with columns ``time``, ``at_risk``,
-        ``events`` and ``survival`` (the estimate just after that time).
-
-    Examples
-    --------
-    >>> curve = kaplan_meier([1, 2, 2, 3, 4], [True, True, False, True, False])
-    >>> curve["survival"].round(3).tolist()
-    [0.8, 0.6, 0.3]
-    """
-    time = np.asarray(time, dtype=float)
-    event = np.asarray(event, dtype=bool)
-    if time.shape != event.shape:
-        raise ValueError("time and event must have the same length")
-    event_times = np.unique(time[event])
-    at_risk = np.array([(time >= t).sum() for t in event_times])
-    events = np.array([(event & (time == t)).sum() for t in event_times])
-    survival = np.cumprod(1 - events / at_risk)
-    return pd.DataFrame(
-        {"time": event_times, "at_risk": at_risk, "events": events, "survival": survival}
-    )
-
-
-def km_median(time, event) -> float:
-    """The median of a Kaplan-Meier curve: the first time its survival is at or below 0.5.
-
-    Returns ``nan`` when the curve never falls to 0.5 (the median is not reached).
-
-    Examples
-    --------
-    >>> km_median([1, 2, 3, 4], [True, True, True, True])
-    2.0
-    """
-    curve = kaplan_meier(time, event)
-    reached = curve[curve["survival"] <= 0.5 + 1e-12]
-    return float(reached["time"].iloc[0]) if len(reached) else float("nan")
 
 
 def rate_ratio(events_a, time_a, events_b, time_b, level: float = 0.95) -> RateRatio:
