@@ -22,7 +22,7 @@ are arbitrary fluorescence units on a linear scale; their log10 is normal within
 state:
 
 - non-tumorigenic cells: log10 intensity ~ N(3.05, 0.30);
-- CSC-enriched sample: a mixture of a ROS-low state (55%, log10 ~ N(2.50, 0.25)) and a
+- CSC-enriched sample: a mixture of a ROS-low state (50%, log10 ~ N(2.40, 0.22)) and a
   ROS-high state like the non-tumorigenic cells (45%, log10 ~ N(3.00, 0.30)).
 
 Each CSC-enriched event carries the state it was drawn from (`true_state`), which a
@@ -42,9 +42,9 @@ EVENTS_PER_SAMPLE = 2500
 
 # state: (log10 mean, log10 sd)
 NON_TUMORIGENIC = (3.05, 0.30)
-CSC_ROS_LOW = (2.50, 0.25)
+CSC_ROS_LOW = (2.40, 0.22)
 CSC_ROS_HIGH = (3.00, 0.30)
-CSC_ROS_LOW_FRACTION = 0.55
+CSC_ROS_LOW_FRACTION = 0.50
 
 
 def simulate(seed: int = SEED) -> pd.DataFrame:
