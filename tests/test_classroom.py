@@ -549,3 +549,15 @@ def test_myst_becomes_plain_markdown():
     kinds = [(b.kind, b.label) if isinstance(b, convert.Marker) else b.strip() for b in converter.blocks(gated)]
     assert kinds == [("exercise-start", "ex-x-1"), "Do it.", ("exercise-end", ""),
                      ("solution-start", "ex-x-1"), "Secret.", ("solution-end", "")]
+
+
+def test_a_check_file_with_a_boolean_or_missing_answer_runs(tmp_path):
+    """true, false and null are JSON, not Python: the generated check must still load."""
+    from cscbook_build.book import Chapter
+
+    chapter = Chapter("book/part1/01-limiting-dilution", ROOT)
+    declaration = {"label": "ex-x-1", "answers": {"two_preferred": False, "converged": True, "d50": 12.5},
+                   "rtol": 0.01, "atol": 0.0, "hint": "", "points": 1}
+    namespace: dict = {}
+    exec(compile(autograder.test_file(chapter, declaration), "check.py", "exec"), namespace)
+    assert namespace["EXPECTED"] == {"two_preferred": False, "converged": True, "d50": 12.5}
