@@ -76,14 +76,19 @@ def test_map_table_joins_chapters_and_only_their_datasets(small_book):
 
 def test_markdown_table_links_taught_rows_and_marks_the_others(small_book):
     chapters, datasets = small_book
-    table = map_table([MapEntry("one | two", "ch-a", "m1"), MapEntry("bare", "ch-b"),
+    table = map_table([MapEntry("one\ntwo", "ch-a", "m1"), MapEntry("bare", "ch-b"),
                        MapEntry("gap", None)], chapters, datasets)
     lines = markdown_table(table, "Thing").splitlines()
-    assert lines[0] == "| Thing | Chapter | Datasets | Method |"
-    assert all(line.count("|") == 5 for line in lines), "a cell's '|' would split the row"
-    assert lines[2] == "| one / two | {ref}`chapter 1 <ch-a>` | `x` (published), `y` (simulated) | m1 |"
-    assert lines[3] == "| bare | {ref}`chapter 2 <ch-b>` | no dataset yet | — |"
-    assert lines[4] == f"| gap | {NOT_TAUGHT} | — | — |"
+    assert lines[:3] == ["```{list-table}", ":header-rows: 1", ":widths: 28 13 35 24"]
+    assert lines[-1] == "```"
+    assert lines[3] == ""
+    rows = "\n".join(lines[4:-1]).split("\n* - ")
+    assert rows[0].strip() == "* - Thing\n  - Chapter\n  - Datasets\n  - Method"
+    # every row has exactly four cells, and an item's line break cannot split its row
+    assert [row.count("\n  - ") for row in rows] == [3, 3, 3, 3]
+    assert rows[1] == "one two\n  - {ref}`chapter 1 <ch-a>`\n  - `x` (published), `y` (simulated)\n  - m1"
+    assert rows[2] == "bare\n  - {ref}`chapter 2 <ch-b>`\n  - no dataset yet\n  - —"
+    assert rows[3] == f"gap\n  - {NOT_TAUGHT}\n  - —\n  - —"
 
 
 def test_draw_map_marks_untaught_boxes_by_hatching_dashes_and_words(small_book):

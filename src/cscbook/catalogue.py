@@ -240,11 +240,14 @@ def map_table(entries: list[MapEntry], chapters: pd.DataFrame,
                                        "method", "source", "taught"], dtype=object)
 
 
-def markdown_table(table: pd.DataFrame, first_header: str) -> str:
-    """Write a map table as a MyST Markdown table with links to the chapters.
+def markdown_table(table: pd.DataFrame, first_header: str,
+                   widths: tuple[int, int, int, int] = (28, 13, 35, 24)) -> str:
+    """Write a map table as a MyST ``list-table`` with links to the chapters.
 
     Each taught item links to its chapter with a ``{ref}`` role; an item no
     chapter teaches says :data:`NOT_TAUGHT` and has a dash for dataset and method.
+    A ``list-table`` (rather than a pipe table) sets the column widths, which the
+    PDF needs: without them LaTeX squeezes the short chapter column.
 
     Parameters
     ----------
@@ -252,21 +255,36 @@ def markdown_table(table: pd.DataFrame, first_header: str) -> str:
         From :func:`map_table`.
     first_header : str
         The header of the first column ("Mechanism", "Strategy").
+    widths : tuple of int
+        Relative widths of the four columns.
 
     Returns
     -------
     str
-        The table, one line per row, ready for a ``text/markdown`` output that
+        The table as MyST Markdown, ready for a ``text/markdown`` output that
         myst-nb renders as MyST.
 
     Examples
     --------
     >>> table = pd.DataFrame([{"item": "counting", "label": "ch-a", "number": 1,
     ...     "datasets": [("x", "published")], "method": "a GLM", "taught": True}])
-    >>> print(markdown_table(table, "Feature").splitlines()[2])
-    | counting | {ref}`chapter 1 <ch-a>` | `x` (published) | a GLM |
+    >>> print(markdown_table(table, "Feature"))
+    ```{list-table}
+    :header-rows: 1
+    :widths: 28 13 35 24
+    <BLANKLINE>
+    * - Feature
+      - Chapter
+      - Datasets
+      - Method
+    * - counting
+      - {ref}`chapter 1 <ch-a>`
+      - `x` (published)
+      - a GLM
+    ```
     """
-    lines = [f"| {first_header} | Chapter | Datasets | Method |", "| --- | --- | --- | --- |"]
+    lines = ["```{list-table}", ":header-rows: 1", ":widths: " + " ".join(map(str, widths)), "",
+             f"* - {first_header}", "  - Chapter", "  - Datasets", "  - Method"]
     for row in table.itertuples(index=False):
         if row.taught:
             chapter = f"{{ref}}`chapter {row.number} <{row.label}>`"
@@ -274,12 +292,14 @@ def markdown_table(table: pd.DataFrame, first_header: str) -> str:
             method = row.method or "—"
         else:
             chapter, data, method = NOT_TAUGHT, "—", "—"
-        item = str(row.item).replace("|", "/")
-        lines.append(f"| {item} | {chapter} | {data} | {method} |")
+        item = " ".join(str(row.item).split())
+        lines += [f"* - {item}", f"  - {chapter}", f"  - {data}", f"  - {method}"]
+    lines.append("```")
     return "\n".join(lines)
 
 
-def draw_map(table: pd.DataFrame, colors: dict[int, str], width: float = 4.6, wrap: int = 30, fontsize: float = 11.0):
+def draw_map(table: pd.DataFrame, colors: dict[int, str], width: float = 4.4, wrap: int = 29,
+             fontsize: float = 12.5):
     """Draw a map as one column of boxes: the item on the left, its chapter on the right.
 
     A taught item is a box tinted with the colour of its chapter's part and a badge
