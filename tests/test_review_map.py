@@ -74,6 +74,19 @@ def test_each_table_link_says_the_number_the_website_gives_that_chapter(main):
         assert link.get_text(strip=True) == f"chapter {numbers[docname]}", docname
 
 
+def test_chapter_numbers_in_the_prose_match_the_chapters_they_link(main):
+    # the prose types numbers ("chapter 4"), the tables compute them: both must agree
+    numbers = {c: i for i, c in enumerate(chapter_files(), start=1)}
+    checked = 0
+    for link in main.find_all("a", href=True):
+        docname = linked_docname(link["href"]) if not link["href"].startswith(("http", "#")) else ""
+        said = re.fullmatch(r"(?:[Cc]hapters? )?(\d+)", " ".join(link.get_text().split()))
+        if docname in numbers and said:
+            assert int(said[1]) == numbers[docname], f"{link.get_text()!r} links {docname}"
+            checked += 1
+    assert checked >= 30
+
+
 def test_every_dataset_in_the_tables_is_in_the_descriptor_with_that_chapter(main, descriptor):
     by_name = {r["name"]: r for r in descriptor["resources"]}
     by_chapter: dict[str, set[str]] = {}
