@@ -194,12 +194,26 @@ ACTIVITIES = {
        "that separates selection from induced plasticity",
     9: "Turn BCR-ABL1 slopes into halving times; predict what stopping imatinib does and "
        "check it against the treatment-free-remission trials",
+    10: "Build a Kaplan-Meier curve by hand from eight patients; what a hazard ratio of "
+        "0.66 says about the trial and what it cannot say about leukaemic stem cells",
+    11: "Sketch the oxygen profile around one vessel and find where it falls below the "
+        "hypoxic threshold; design the experiment that tells selection from induction "
+        "after an antiangiogenic drug",
+    12: "Compare two single-cell distributions with an effect size and with p-values at "
+        "growing numbers of cells; why studies disagree on whether CSCs are glycolytic",
     13: "Pool the CD133 studies with fixed- and random-effects weights; read a forest plot "
         "and a funnel plot together",
     14: "Simulate trials with no true effect and count the false positives; judge a "
         "subgroup claim against published credibility criteria",
     15: "Sort the ways of aiming a therapy at CSCs (marker, screen, repurposed drug); how "
         "much a small trial can detect from its number of events",
+    16: "Work Fisher's exact test by hand on the APL0406 remission table; turn a risk "
+        "difference into a number needed to treat, and model a drug that makes stem cells "
+        "differentiate instead of killing them",
+    17: "Stratify a single-arm cohort and its historical control by resection and watch "
+        "the apparent benefit shrink; what a vaccine trial would need to convince",
+    18: "Play a 3+3 dose escalation with dice against a known toxicity curve; what the "
+        "declared maximum tolerated dose can and cannot tell, and the lesson of MRX34",
     19: "Which parameters are anchored to measurements and which are assumptions; students "
         "present their heat maps and say what the model cannot tell",
 }
@@ -213,23 +227,24 @@ class Week:
     chapters: tuple[int, ...] = ()
 
 
-#: A 14-week term: an on-ramp week, the chapters of each part, an assessment week after
-#: Part I and after Part II, and a last week for the capstone and its report. Two weeks
-#: hold two chapters, the pairs whose measured study times are among the shortest.
+#: A 14-week term: an on-ramp week (the two primers), the chapters of each part, an
+#: assessment week after Part I and after Part II, and a last week for the capstone and
+#: its report. With 19 chapters most weeks hold two; chapters 1 and 4, which the rest of
+#: Part I builds on, have a week each.
 SCHEDULE = (
     Week("on-ramp"),
     Week("chapters", (1,)),
-    Week("chapters", (2,)),
-    Week("chapters", (3,)),
+    Week("chapters", (2, 3)),
     Week("chapters", (4,)),
     Week("assessment"),
-    Week("chapters", (5,)),
-    Week("chapters", (6,)),
-    Week("chapters", (7,)),
-    Week("chapters", (8, 9)),
+    Week("chapters", (5, 6)),
+    Week("chapters", (7, 8)),
+    Week("chapters", (9, 10)),
+    Week("chapters", (11, 12)),
     Week("assessment"),
     Week("chapters", (13, 14)),
-    Week("chapters", (15,)),
+    Week("chapters", (15, 16)),
+    Week("chapters", (17, 18)),
     Week("capstone", (19,)),
 )
 
@@ -252,12 +267,13 @@ class Track:
 TRACKS = (
     Track(
         "Biology-first",
-        (1, 2, 5, 6, 7, 13, 14),
+        (1, 2, 5, 6, 7, 12, 13, 14),
         "for biology students: how CSCs are counted and marked, how they resist drugs and "
         "radiation, and what the clinical evidence shows, read from data with proportions, "
         "intervals and fitted curves rather than differential equations or matrices.",
-        "the population-dynamics models (differential equations and matrices), and the "
-        "chapters that build on them, the capstone included.",
+        "the population-dynamics models (differential equations and matrices) and the "
+        "chapters that build on them, the capstone included; chapter 11's oxygen model, "
+        "a boundary-value problem, goes with them.",
     ),
     Track(
         "Quantitative",
@@ -267,8 +283,12 @@ TRACKS = (
         "the CML model, and the clinical statistics the capstone's relapse model draws on; "
         "with the on-ramp and two assessment weeks it fills the 14-week term at one "
         "chapter a week.",
-        "the two curve-fitting chapters on detoxification and radiation, which no later "
-        "chapter of this track builds on.",
+        "the two curve-fitting chapters on detoxification and radiation, and the chapters "
+        "that build on them or on each other beyond the capstone's needs (apoptosis, the "
+        "niche, redox, differentiation, immune evasion and emerging strategies): each "
+        "teaches a further method (survival analysis, a boundary-value problem, mixture "
+        "models, exact tests, standardisation, dose escalation) that suits a project or a "
+        "second term.",
     ),
 )
 
