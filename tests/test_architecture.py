@@ -338,6 +338,9 @@ def test_contributing_names_every_build_module_and_the_readme_points_to_it():
         if module.endswith("__main__"):
             continue
         assert f"`{module}`" in text, f"CONTRIBUTING.md's architecture section does not name {module}"
+    for path in sorted((ROOT / "src" / "cscbook").glob("*.py")):
+        if path.stem != "__init__":
+            assert f"`{path.stem}`" in text, f"CONTRIBUTING.md does not name the library module {path.stem}"
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert "CONTRIBUTING.md" in readme
     assert "## Writing a chapter" not in readme, "the guide for authors lives in CONTRIBUTING.md"

@@ -22,15 +22,24 @@ from cscbook.dilution import GroupComparison, SlopeTest, compare_groups, slope_t
 
 from .conftest import ROOT
 
-MODEL_MODULES = ["dilution", "doseresponse", "hierarchy", "metaanalysis", "summary_stats"]
+MODEL_MODULES = ["dilution", "doseresponse", "hierarchy", "metaanalysis", "summary_stats", "survival",
+                 "oxygen", "distributions", "risk", "standardisation", "doseescalation", "catalogue"]
+# Modules that are the book's plumbing rather than models a chapter teaches.
+PLUMBING_MODULES = ["__init__", "checks", "data", "display", "notebook", "style"]
 # The functions that fit a model or test a hypothesis, and so return a result object.
 RESULT_FUNCTIONS = {
     "dilution": ["fit_single_hit", "slope_test", "compare_groups"],
     "doseresponse": ["fit_four_pl", "bootstrap_four_pl"],
     "metaanalysis": ["inverse_variance", "dersimonian_laird"],
     "summary_stats": ["welch_t_from_summary"],
+    "survival": ["kaplan_meier", "logrank_test", "exponential_hazard_ratio", "cox_hazard_ratio"],
 }
 SECTIONS = ("Parameters", "Returns", "Examples")
+
+
+def test_every_library_module_is_held_to_the_model_rules_or_named_as_plumbing():
+    found = sorted(path.stem for path in (ROOT / "src" / "cscbook").glob("*.py"))
+    assert found == sorted(MODEL_MODULES + PLUMBING_MODULES), "classify the new module in this file"
 
 
 def module(name: str):

@@ -140,6 +140,22 @@ class MixtureFit:
 def mixture_log_likelihood(log_values, weights, means, sds) -> float:
     """Log-likelihood of a two-component normal mixture for ``log_values``.
 
+    Parameters
+    ----------
+    log_values : array_like
+        Log intensities (any base), all finite.
+    weights : sequence of float
+        Weight of each of the two components.
+    means : sequence of float
+        Mean of each component.
+    sds : sequence of float
+        Standard deviation of each component.
+
+    Returns
+    -------
+    float
+        The sum over values of the log of the weighted mixture density.
+
     Examples
     --------
     >>> round(mixture_log_likelihood([0.0], (0.5, 0.5), (0.0, 0.0), (1.0, 1.0)), 4)
@@ -232,6 +248,18 @@ def fit_two_component_mixture(log_values, start=None, tol=1e-10, max_iter=2000) 
 def log_mean_difference(reference, other) -> float:
     """Mean of ``ln(other)`` minus mean of ``ln(reference)`` for positive intensities.
 
+    Parameters
+    ----------
+    reference : array_like
+        Positive intensities of the reference sample (at least two).
+    other : array_like
+        Positive intensities of the sample compared with it (at least two).
+
+    Returns
+    -------
+    float
+        Difference of the mean natural logs, ``other`` minus ``reference``.
+
     Examples
     --------
     >>> round(log_mean_difference([1.0, 1.0], [2.0, 2.0]), 4)
@@ -246,6 +274,18 @@ def geometric_mean_ratio(reference, other) -> float:
     This is ``exp`` of :func:`log_mean_difference`: a fold change that does not let a
     few very bright cells dominate, as the ratio of arithmetic means does.
 
+    Parameters
+    ----------
+    reference : array_like
+        Positive intensities of the reference sample (at least two).
+    other : array_like
+        Positive intensities of the sample compared with it (at least two).
+
+    Returns
+    -------
+    float
+        The ratio of geometric means, ``other`` over ``reference``.
+
     Examples
     --------
     >>> round(geometric_mean_ratio([1.0, 100.0], [5.0, 20.0]), 4)
@@ -258,6 +298,18 @@ def cohens_d(reference_log, other_log) -> float:
     """Standardised difference in means, ``(mean_other - mean_reference) / pooled SD``.
 
     Apply it to log intensities. The pooled standard deviation uses ``n - 1`` divisors.
+
+    Parameters
+    ----------
+    reference_log : array_like
+        Log intensities of the reference sample (at least two, finite).
+    other_log : array_like
+        Log intensities of the sample compared with it (at least two, finite).
+
+    Returns
+    -------
+    float
+        The difference in means divided by the pooled standard deviation.
 
     Examples
     --------
@@ -276,6 +328,18 @@ def probability_of_superiority(reference, other) -> float:
     so it is the same on any increasing scale (linear or log intensities). 0.5 means
     the two samples are stochastically equal.
 
+    Parameters
+    ----------
+    reference : array_like
+        Values of the reference sample (at least two, finite).
+    other : array_like
+        Values of the sample compared with it (at least two, finite).
+
+    Returns
+    -------
+    float
+        ``U / (n1 n2)``, between 0 and 1.
+
     Examples
     --------
     >>> round(probability_of_superiority([1, 2, 3], [2, 3, 4]), 4)
@@ -292,6 +356,22 @@ def normal_overlap(mean_1, sd_1, mean_2, sd_2) -> float:
     1 means identical distributions, 0 means none of one lies under the other. On log
     intensities it is the overlap of two log-normal distributions. Computed exactly
     from the normal distribution function between the points where the densities cross.
+
+    Parameters
+    ----------
+    mean_1 : float
+        Mean of the first normal distribution.
+    sd_1 : float
+        Standard deviation of the first distribution; must be positive.
+    mean_2 : float
+        Mean of the second normal distribution.
+    sd_2 : float
+        Standard deviation of the second distribution; must be positive.
+
+    Returns
+    -------
+    float
+        The area under both densities, between 0 and 1.
 
     Examples
     --------

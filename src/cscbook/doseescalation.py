@@ -98,6 +98,16 @@ def probability_of_escalating(p) -> np.ndarray:
     The level is passed with 0 DLTs in 3 patients, or exactly 1 in 3 and then 0 in 3
     more: ``(1 - p)**3 + 3 p (1 - p)**2 * (1 - p)**3``.
 
+    Parameters
+    ----------
+    p : float or array_like
+        True DLT probability of each level, between 0 and 1.
+
+    Returns
+    -------
+    numpy.ndarray
+        Probability of escalating past each level, the same shape as ``p``.
+
     Examples
     --------
     >>> float(probability_of_escalating(0.0)), float(probability_of_escalating(1.0))
@@ -114,6 +124,18 @@ def true_mtd_level(p, target: float) -> int:
     """Index of the highest level whose DLT probability does not exceed ``target``.
 
     Returns -1 when even the first level is above the target.
+
+    Parameters
+    ----------
+    p : array_like
+        True DLT probability at each dose level, lowest first.
+    target : float
+        Highest acceptable DLT probability.
+
+    Returns
+    -------
+    int
+        Index of the true MTD level, or -1 when no level is at or below ``target``.
 
     Examples
     --------

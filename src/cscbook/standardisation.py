@@ -19,7 +19,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-import pandas as pd
 from scipy import stats
 
 __all__ = [
@@ -49,6 +48,25 @@ def rate_ratio(events_a, time_a, events_b, time_b, level: float = 0.95) -> RateR
 
     The standard error of the log ratio is :math:`\\sqrt{1/d_a + 1/d_b}`.
 
+    Parameters
+    ----------
+    events_a : float
+        Number of events in group a.
+    time_a : float
+        Person-time of group a.
+    events_b : float
+        Number of events in group b.
+    time_b : float
+        Person-time of group b.
+    level : float, optional
+        Confidence level of the interval (default 0.95).
+
+    Returns
+    -------
+    RateRatio
+        The ratio of rates (a over b), the interval limits ``low`` and ``high`` and
+        ``se_log``, the standard error of the log ratio.
+
     Examples
     --------
     >>> result = rate_ratio(20, 100.0, 10, 100.0)
@@ -68,6 +86,25 @@ def mantel_haenszel_rate_ratio(events_a, time_a, events_b, time_b, level: float 
     :math:`\\sum_k d_{ak} T_{bk} / T_k \\big/ \\sum_k d_{bk} T_{ak} / T_k`, with
     :math:`T_k = T_{ak} + T_{bk}`, and the variance of its log is that of Greenland
     and Robins (1985), which stays valid when strata are small.
+
+    Parameters
+    ----------
+    events_a : array_like
+        Events in group a, one per stratum.
+    time_a : array_like
+        Person-time of group a, one per stratum.
+    events_b : array_like
+        Events in group b, one per stratum.
+    time_b : array_like
+        Person-time of group b, one per stratum.
+    level : float, optional
+        Confidence level of the interval (default 0.95).
+
+    Returns
+    -------
+    RateRatio
+        The pooled ratio (a over b), the Wald interval limits ``low`` and ``high`` on
+        the log scale and ``se_log``, the Greenland-Robins standard error of the log ratio.
 
     Examples
     --------
