@@ -49,6 +49,15 @@ def test_chapter_figures_have_captions_and_real_alt_text(built_html, chapter):
         assert figure.get("id", "").startswith("fig-"), f"{chapter}: figure without a name"
 
 
+@pytest.mark.parametrize("chapter", [f for f in toc_files() if f.startswith(("book/part", "book/front"))])
+def test_every_image_solutions_included_has_real_alt_text(built_html, chapter):
+    # a figure in a folded solution is read by a screen reader too: its file name is no description
+    for image in main_text(page(built_html, chapter)).find_all("img"):
+        alt = (image.get("alt") or "").strip()
+        assert len(alt.split()) >= 8, f"{chapter}: {image.get('src')} has alt text {alt!r}"
+        assert not re.search(r"\.(png|svg|jpe?g)$|[0-9a-f]{32}", alt), f"{chapter}: alt is a file name"
+
+
 @pytest.mark.parametrize("chapter", CHAPTERS)
 def test_chapter_has_the_anatomy_of_the_style_guide(built_html, chapter):
     soup = main_text(page(built_html, chapter))
