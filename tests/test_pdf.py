@@ -234,7 +234,7 @@ def test_every_solution_is_printed_after_its_exercise(chapter):
 
 
 def test_every_solution_is_labelled_and_pointed_to():
-    solutions = sum(len(main(page(c)).select("div.solution")) for c in chapter_files())
+    solutions = sum(len(main(page(c)).select("div.solution")) for c in toc_files())
     assert pdf_text().count("Solution to Exercise") == solutions
     assert pdf_text().count("Solution on page") == solutions
 

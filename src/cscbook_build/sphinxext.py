@@ -251,6 +251,8 @@ def _accessible_page(app, pagename, templatename, context, doctree):
       (0.8 MB less to load).
     - docutils marks bibliography entries with the deprecated ARIA role
       ``doc-biblioentry`` inside a ``role="list"``; they become list items.
+    - A folded code cell's toggle is named by the words it shows, not by a different
+      ``aria-label``.
     """
     scripts = context.get("script_files")
     page_body = context.get("body") or ""
@@ -271,7 +273,12 @@ def _accessible_page(app, pagename, templatename, context, doctree):
         scripts[:] = kept
     body = context.get("body")
     if body and "doc-biblioentry" in body:
-        context["body"] = body.replace('role="doc-biblioentry"', 'role="listitem"')
+        body = context["body"] = body.replace('role="doc-biblioentry"', 'role="listitem"')
+    if body and '<summary aria-label="Toggle hidden content">' in body:
+        # a folded code cell: myst-nb names the toggle "Toggle hidden content" while it
+        # shows "Show code cell source"; the visible words are the better name (axe
+        # label-content-name-mismatch)
+        context["body"] = body.replace('<summary aria-label="Toggle hidden content">', "<summary>")
 
 
 def _pin_data_folder(app, config):
