@@ -3,7 +3,8 @@
 A student notebook runs without the repository: beside it go the CSV files the chapter
 loads with a ``datapackage.json`` restricted to them, the reader's library
 :mod:`cscbook` (whole: it imports nothing from the build), the check files
-(``tests/``), a pinned ``requirements.txt`` and a README. Zips are written with fixed
+(``tests/``: public checks only, see :mod:`.public`), a pinned ``requirements.txt`` and a
+README. Zips are written with fixed
 dates and order, so the bytes are reproducible.
 """
 
@@ -90,6 +91,11 @@ cell for each exercise's answer and automatic checks for {len(checks)} of them.
 Contents: `{name}` (the notebook), `data/` ({", ".join(datasets) or "no datasets"} and
 their description, `datapackage.json`), `cscbook/` (the book's small helper package),
 `tests/` (the automatic checks) and `requirements.txt`.
+
+The checks tell you whether an answer has the right form (a number, a list of the right
+length, ...) and a plausible size, and name common slips such as a percentage given for
+a fraction, a unit off by a factor of 1000, or 1/x. They do not hold the expected values:
+whether an answer is right is decided when your notebook is graded.
 
 ## How to open it
 

@@ -171,7 +171,9 @@ def finish_notebook(chapter: Chapter, cells: list, edition: str, checks: dict, r
             "Run the cells from the top (*Run All* works). Each exercise has a cell for your "
             "code and answer, marked `...`"
             + (f", and {len(labels)} exercises have an automatic check (`grader.check`) that "
-               "tells you whether your number is right and gives a hint when it is not"
+               "tells you whether your answer has the right form and a plausible size, and names "
+               "common slips (a percentage for a fraction, a unit off by 1000, 1/x); whether the "
+               "value is right is checked when your notebook is graded"
                if labels else "")
             + ". The data, the `cscbook` helper package and the checks (`tests/`) must be in "
             "this notebook's folder: unzip the whole assignment, not just the notebook."

@@ -6,7 +6,10 @@ instructor's checks, using the grader's own :func:`cscbook.checks.answer_matches
 :func:`suspicious_code` (reading the notebook's code) and :func:`changed_files`
 (comparing its folder after the run with the files it was given) find attempts to patch
 the check code or rewrite the check files; :mod:`.runner` reports what it sees while
-the notebook runs. None of them can raise a score: they only report.
+the notebook runs. None of them can raise a score: they only report. :func:`slip` names
+a common slip in a wrong answer (a percentage for a fraction, a unit off by 1000, 1/x, the
+sign) for the feedback file; the student's public checks can only guess it from the
+order of magnitude (see :mod:`.public`).
 """
 
 from __future__ import annotations
@@ -70,6 +73,42 @@ def decode(value):
     return value
 
 
+SLIPS = (
+    (lambda x: x / 100, "about 100 times the expected value: a percentage where a fraction (0 to 1) is asked?"),
+    (lambda x: x * 100, "about 1/100 of the expected value: a fraction where a percentage is asked?"),
+    (lambda x: x / 1000, "about 1000 times the expected value: check the units (nM for µM, mg for g, ms for s)"),
+    (lambda x: x * 1000, "about 1/1000 of the expected value: check the units (µM for nM, g for mg, s for ms)"),
+    (lambda x: 1 / x, "the reciprocal (1/x) of the expected value: check which way round the ratio goes"),
+    (lambda x: -x, "the expected value with the wrong sign"),
+)
+
+
+def _map_numbers(value, transform):
+    if isinstance(value, bool) or not isinstance(value, (int, float, list, dict)):
+        return value
+    if isinstance(value, list):
+        return [_map_numbers(item, transform) for item in value]
+    if isinstance(value, dict):
+        return {key: _map_numbers(item, transform) for key, item in value.items()}
+    return transform(float(value))
+
+
+def slip(got, expected, rtol: float, atol: float) -> str:
+    """The common slip that turns ``expected`` into ``got`` (within tolerance), or ''."""
+    from cscbook.checks import answer_matches
+
+    for transform, text in SLIPS:
+        try:
+            changed = _map_numbers(got, transform)
+            if changed == got:
+                continue
+            answer_matches("answer", changed, expected, rtol=rtol, atol=atol)
+        except (AssertionError, ArithmeticError, TypeError, ValueError):
+            continue
+        return f"It is {text}"
+    return ""
+
+
 @dataclass
 class CheckResult:
     label: str
@@ -97,11 +136,15 @@ def score_answers(checks: dict, answers: dict) -> list[CheckResult]:
                 messages.append(f"{name} is not defined: the notebook never set it (run every cell, "
                                 "and keep the variable's name)")
                 continue
+            rtol, atol = float(check.get("rtol") or 0), float(check.get("atol") or 0)
             try:
-                answer_matches(name, got, expected, rtol=float(check.get("rtol") or 0),
-                               atol=float(check.get("atol") or 0), hint=check.get("hint") or "")
+                answer_matches(name, got, expected, rtol=rtol, atol=atol, hint=check.get("hint") or "")
             except AssertionError as wrong:
-                messages.append(one_line(wrong, 600))
+                text, found = str(wrong), slip(got, expected, rtol, atol)
+                if found:  # before the hint
+                    head, sep, tail = text.partition(" Hint: ")
+                    text = f"{head} {found}.{sep}{tail}"
+                messages.append(one_line(text, 700))
             except Exception as error:  # noqa: BLE001 - an odd value is a wrong answer, not a crash
                 messages.append(f"{name} could not be checked ({type(error).__name__})")
             else:
