@@ -125,6 +125,8 @@ def solution_material(chapter) -> tuple[list[str], list[str]]:
     for block in re.findall(r"```\{code-cell\}[^\n]*\n(.*?)```", solution_text, re.DOTALL):
         if any("remove-cell" in line for line in block.split("\n")[:5]):
             continue
+        # a cell's YAML options (---, mystnb: image: alt: ...) are metadata, not its code
+        block = re.sub(r"\A---\n.*?\n---\n", "", block, flags=re.DOTALL)
         for line in block.splitlines():
             line = line.strip()
             if len(line) >= 16 and not line.startswith((":", "#")) and squash(line) not in other_text:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -46,7 +47,30 @@ def make_copy(destination: Path, chapters: list[str]) -> Path:
             kept.append(part)
     toc["parts"] = kept
     (destination / "_toc.yml").write_text(yaml.safe_dump(toc, sort_keys=False), encoding="utf-8")
+    unlink_dropped_chapters(destination, [c["file"] for part in toc_parts(ROOT) for c in part["chapters"]
+                                          if c["file"] not in chapters])
     return destination
+
+
+def toc_parts(root: Path) -> list[dict]:
+    toc = yaml.safe_load((root / "_toc.yml").read_text(encoding="utf-8"))
+    return [part for part in toc["parts"] if part["caption"].startswith("Part ")]
+
+
+def unlink_dropped_chapters(destination: Path, dropped: list[str]) -> None:
+    """Front pages (the map of the review, the primers) link chapters that the copy leaves
+    out: their links become plain text there, as they would in a book without them."""
+    labels = set()
+    for name in dropped:
+        found = re.search(r"^\((ch-[\w-]+)\)=", (ROOT / f"{name}.md").read_text(encoding="utf-8"), re.M)
+        if found:
+            labels.add(found[1])
+    link = re.compile(r"\{ref\}`([^`<]*?)\s*<(ch-[\w-]+)>`")
+    for page in [*(destination / "book" / "front").glob("*.md"), destination / "book" / "intro.md"]:
+        text = page.read_text(encoding="utf-8")
+        plain = link.sub(lambda m: m[1] if m[2] in labels else m[0], text)
+        if plain != text:
+            page.write_text(plain, encoding="utf-8")
 
 
 def glue_value(folder: Path, name: str) -> str:
