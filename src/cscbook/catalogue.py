@@ -249,7 +249,8 @@ def markdown_table(table: pd.DataFrame, first_header: str,
     Each taught item links to its chapter with a ``{ref}`` role; an item no
     chapter teaches says :data:`NOT_TAUGHT` and has a dash for dataset and method.
     A ``list-table`` (rather than a pipe table) sets the column widths, which the
-    PDF needs: without them LaTeX squeezes the short chapter column.
+    PDF needs: without them LaTeX squeezes the short chapter column; and it is a long
+    table, which the PDF may break across pages (a map's table is taller than a page).
 
     Parameters
     ----------
@@ -274,6 +275,7 @@ def markdown_table(table: pd.DataFrame, first_header: str,
     ```{list-table}
     :header-rows: 1
     :widths: 28 13 35 24
+    :class: longtable
     <BLANKLINE>
     * - Feature
       - Chapter
@@ -285,7 +287,8 @@ def markdown_table(table: pd.DataFrame, first_header: str,
       - a GLM
     ```
     """
-    lines = ["```{list-table}", ":header-rows: 1", ":widths: " + " ".join(map(str, widths)), "",
+    lines = ["```{list-table}", ":header-rows: 1", ":widths: " + " ".join(map(str, widths)),
+             ":class: longtable", "",
              f"* - {first_header}", "  - Chapter", "  - Datasets", "  - Method"]
     for row in table.itertuples(index=False):
         if row.taught:
