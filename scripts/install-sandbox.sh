@@ -11,6 +11,8 @@
 # 24.04's AppArmor rule on unprivileged user namespaces) forbid it.
 # Usage: scripts/install-sandbox.sh [--check]   (--check: report only, never install)
 set -euo pipefail
+# shellcheck source=scripts/apt-install.sh
+source "$(dirname "${BASH_SOURCE[0]}")/apt-install.sh"
 
 PACKAGES=(bubblewrap util-linux)
 
@@ -45,30 +47,7 @@ if [ "${1:-}" = "--check" ]; then
   explain >&2
   exit 1
 fi
-if ! command -v apt-get >/dev/null 2>&1 || ! command -v dpkg >/dev/null 2>&1; then
-  echo "install-sandbox: this is not Debian or Ubuntu (no apt-get), so nothing was installed." >&2
-  explain >&2
-  exit 1
-fi
-if [ "$(id -u)" -eq 0 ]; then
-  as_root=()
-elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
-  as_root=(sudo -n)
-else
-  echo "install-sandbox: installing needs root (and sudo asks for a password or is missing)." >&2
-  explain >&2
-  exit 1
-fi
-echo "install-sandbox: installing ${PACKAGES[*]} (under 1 MB)" >&2
-export DEBIAN_FRONTEND=noninteractive
-apt_install() {
-  "${as_root[@]}" apt-get install -y -q --no-install-recommends "${PACKAGES[@]}" >/dev/null
-}
-# Try with the package lists there are; refresh them only if that fails.
-if ! apt_install; then
-  "${as_root[@]}" apt-get update -q >/dev/null
-  apt_install
-fi
+apt_install_or_explain install-sandbox "under 1 MB" "${PACKAGES[@]}"
 if ! works; then
   echo "install-sandbox: bwrap was installed but cannot create a sandbox here." >&2
   explain >&2

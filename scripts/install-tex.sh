@@ -8,6 +8,8 @@
 # sudo when that needs no password); anywhere else it stops and says what to install.
 # Usage: scripts/install-tex.sh [--check]   (--check: report only, never install)
 set -euo pipefail
+# shellcheck source=scripts/apt-install.sh
+source "$(dirname "${BASH_SOURCE[0]}")/apt-install.sh"
 
 # Debian packages (about 400 MB installed). Not texlive-fonts-extra (1.4 GB): the one
 # file of it that Jupyter Book's LaTeX class loads, bbm.sty, is replaced by latex/bbm.sty.
@@ -57,31 +59,7 @@ if [ "${1:-}" = "--check" ]; then
   exit 1
 fi
 
-if ! command -v apt-get >/dev/null 2>&1 || ! command -v dpkg >/dev/null 2>&1; then
-  echo "install-tex: this is not Debian or Ubuntu (no apt-get), so nothing was installed." >&2
-  explain >&2
-  exit 1
-fi
-if [ "$(id -u)" -eq 0 ]; then
-  as_root=()
-elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
-  as_root=(sudo -n)
-else
-  echo "install-tex: installing needs root (and sudo asks for a password or is missing)." >&2
-  explain >&2
-  exit 1
-fi
-
-echo "install-tex: installing ${PACKAGES[*]} (a few minutes, about 400 MB)" >&2
-export DEBIAN_FRONTEND=noninteractive
-apt_install() {
-  "${as_root[@]}" apt-get install -y -q --no-install-recommends "${PACKAGES[@]}"
-}
-# Try with the package lists there are; refresh them only if that fails.
-if ! apt_install; then
-  "${as_root[@]}" apt-get update -q
-  apt_install
-fi
+apt_install_or_explain install-tex "a few minutes, about 400 MB" "${PACKAGES[@]}"
 
 gaps=$(missing)
 if [ -n "$gaps" ]; then
