@@ -11,7 +11,7 @@ JB_FLAGS := -W -n --keep-going
 export PYTHONHASHSEED := 0
 export SOURCE_DATE_EPOCH := 1767225600
 
-.PHONY: fresh-site help venv html pdf pdf-build tex tex-tools assignments grade test lint data clean browser-tools bench sandbox-tools
+.PHONY: fresh-site help venv html pdf pdf-build tex tex-tools assignments grade otter-run test lint data clean browser-tools bench sandbox-tools
 
 # The PDF: Sphinx's LaTeX (via Jupyter Book), then latexmk with xelatex and xindy. The
 # notebooks are not executed again: the build reuses the execution cache in _build/.
@@ -30,6 +30,8 @@ help:
 	@echo "make grade SUBMISSIONS=folder  grade submitted notebooks into folder/scores.csv and folder/feedback/"
 	@echo "            (in a bubblewrap sandbox: scripts/install-sandbox.sh installs it; TIMEOUT=120 s per notebook,"
 	@echo "            CHAPTER=slug to name the chapter, UNSAFE=1 to run without a sandbox)"
+	@echo "make otter-run NOTEBOOK=file.ipynb  grade one trusted notebook with otter-grader's own"
+	@echo "            \`otter run\` and its chapter's autograder zip; prints the score and the results path"
 	@echo "make bench  time clean, no-change and one-chapter rebuilds against the sample book"
 	@echo "make data   regenerate the simulated datasets from their seeded generators"
 	@echo "make lint   run ruff on the package, tests, generators, scripts and chapters"
@@ -70,6 +72,12 @@ pdf-build: $(STAMP)
 
 assignments: html
 	@echo "Classroom edition: _build/classroom (student/, instructor/, zips/, autograder/)"
+
+# The autograder zips are otter-grader's own (otter generate): this runs one with `otter run`,
+# as Gradescope and `otter grade` would, on a notebook you trust (no sandbox, no time limit).
+otter-run: $(STAMP)
+	@test -n "$(NOTEBOOK)" || { echo "usage: make otter-run NOTEBOOK=path/to/notebook.ipynb [CHAPTER=slug]"; exit 2; }
+	$(BIN)/python -m cscbook_build.classroom otter "$(NOTEBOOK)" $(if $(CHAPTER),--chapter $(CHAPTER))
 
 # Each submission runs in its own bubblewrap sandbox (scripts/install-sandbox.sh installs
 # it, as TeX is installed for the PDF); without one, grading refuses unless UNSAFE=1.

@@ -237,7 +237,13 @@ def test_the_zip_contains_what_the_notebook_reads(chapter):
         dist = bundle.DISTRIBUTIONS.get(module, module)
         if dist:
             assert dist.lower() in pinned, f"{chapter.docname}: {dist} not in requirements.txt"
-    assert "otter-grader==7.0.0" in requirements
+    # a working Jupyter (kernel and JupyterLab), the Python versions, and no grading software
+    assert {"ipykernel", "jupyterlab"} <= pinned, f"{chapter.docname}: no Jupyter in requirements.txt"
+    assert "otter-grader" not in pinned and "otter" not in code.replace("otter-grader", "")
+    low, high = bundle.PYTHON_VERSIONS
+    assert f"Python {low} to {high}" in requirements
+    readme = archive.read("README.md").decode()
+    assert f"Python {low} to {high}" in readme and "pip install -r requirements.txt" in readme
     # figures the notebook shows
     for cell in notebook.cells:
         if cell.cell_type == "markdown":
@@ -258,6 +264,29 @@ def test_each_autograder_holds_the_chapters_checks_as_data(chapter):
         assert f"tests/{label}.py" in names
         assert declared["answers"] and declared["points"] > 0 and declared["rtol"] is not None
     assert not [n for n in names if n.startswith("files/tests/")], "the sandbox must get no checks"
+
+
+@pytest.mark.parametrize("chapter", WRITTEN, ids=IDS)
+def test_each_autograder_is_otter_graders_own(chapter):
+    """What ``otter generate`` writes, so that ``otter run``, ``otter grade`` and Gradescope take it."""
+    with zipfile.ZipFile(CLASSROOM / "autograder" / f"{chapter.slug}-autograder.zip") as archive:
+        names = set(archive.namelist())
+        modes = {info.filename: info.external_attr >> 16 for info in archive.infolist()}
+        config = json.loads(archive.read("otter_config.json"))
+        environment = archive.read("environment.yml").decode()
+        runner = archive.read("run_autograder").decode()
+        tests = {n: archive.read(n).decode() for n in names if n.startswith("tests/")}
+    assert {"run_autograder", "run_otter.py", "setup.sh", "environment.yml", "otter_config.json"} <= names
+    assert modes["run_autograder"] & 0o111 and modes["setup.sh"] & 0o111, "the scripts must be executable"
+    assert "run_otter.py" in runner
+    assert config["assignment_name"] == chapter.slug and config["lang"] == "python"
+    assert "otter-grader" in environment and "python=3.11" in environment
+    for dist in ("numpy", "pandas", "scipy", "matplotlib"):
+        assert re.search(rf"- {dist}==[\d.]+", environment), f"{dist} is not pinned in environment.yml"
+    assert "jupyterlab" not in environment, "the grading image needs no JupyterLab"
+    # the graded tests (expected values) and, in files/, what the notebook imports and loads
+    assert tests and all("EXPECTED" in text for text in tests.values())
+    assert "files/cscbook/checks.py" in names and "files/data/datapackage.json" in names
 
 
 def test_make_assignments_is_reproducible_and_needs_no_execution(tmp_path):

@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import math
 import re
+import sys
 import zipfile
 from pathlib import Path
 
@@ -204,6 +205,22 @@ def test_public_checks_pass_every_answer_the_graded_check_accepts(chapter):
             assert test.score == test.possible, f"{label}: an accepted answer fails:\n{test.summary()}"
         hidden = (CLASSROOM / "instructor" / "tests" / f"{label}.py").read_text(encoding="utf-8")
         assert "EXPECTED" in hidden, "the instructor's folder must keep the graded checks"
+
+
+@pytest.mark.parametrize("chapter", WRITTEN, ids=IDS)
+def test_public_checks_run_without_grading_software(chapter, monkeypatch):
+    """A student's environment has no otter-grader: cscbook.checks.Notebook runs the same files."""
+    from cscbook.checks import Notebook
+
+    for name in ("otter", "otter.test_files"):
+        monkeypatch.setitem(sys.modules, name, None)  # import otter fails, as on a student's laptop
+    grader = Notebook(tests_dir=CLASSROOM / "student" / "tests")
+    for label, check in graded_checks(chapter.slug).items():
+        result = grader.check(label, dict(check["answers"]))
+        assert result.ok, f"{label}: the answer key fails its public check without otter:\n{result!r}"
+        blank = grader.check(label, {name: ... for name in check["answers"]})
+        assert not blank.ok and "is still ..." in repr(blank), repr(blank)
+    assert "missing" in repr(grader.check("ex-no-such-exercise", {}))
 
 
 @pytest.mark.parametrize(

@@ -22,16 +22,27 @@ numerically equal to the expected one within the tolerance (an ``int`` for a ``f
 a tuple, list, NumPy array or pandas Series for a list, a Series for a dict) and
 raises an ``AssertionError`` whose message says what is wrong, and gives the hint,
 without giving the answer away.
+
+:class:`Notebook` runs those check files in a student's notebook
+(``grader = Notebook(tests_dir="tests")``, then ``grader.check("ex-ld-1")``). It takes
+the calls of otter-grader's ``otter.Notebook`` and reads otter-grader's check-file format
+(:class:`test_case`), so a student needs no grading software: the instructor's
+otter-grader autograder reads the same files.
 """
 
 from __future__ import annotations
 
+import html
 import json
 import math
 import numbers
+import runpy
+import sys
 from collections.abc import Mapping
+from pathlib import Path
 
-__all__ = ["CHECK_MIME", "answer_matches", "check", "to_expected"]
+__all__ = ["CHECK_MIME", "CheckResult", "CheckResults", "Notebook", "answer_matches", "check", "test_case",
+           "to_expected"]
 
 CHECK_MIME = "application/vnd.cscbook.check+json"
 DEFAULT_RTOL = 1e-3
@@ -188,3 +199,136 @@ def answer_matches(name: str, got, expected, *, rtol: float = DEFAULT_RTOL, atol
         _compare(name, _as_plain(got), expected, rtol, atol)
     except AssertionError as wrong:
         raise AssertionError(f"{wrong} Hint: {hint}" if hint else str(wrong)) from None
+
+
+# --------------------------------------------------------------------------------------
+# Running the checks in a notebook, without otter-grader
+# --------------------------------------------------------------------------------------
+
+
+class test_case:  # noqa: N801 -- otter-grader's name, so one check file serves both
+    """Mark a function of a check file as one test (otter-grader's exception-based format).
+
+    The function takes the notebook's variables (``env``) and raises ``AssertionError``
+    with a message when the answer is not right.
+    """
+
+    def __init__(self, name: str | None = None, points: float | None = None, hidden: bool = False,
+                 success_message: str | None = None, failure_message: str | None = None):
+        self.name, self.points, self.hidden = name, points, hidden
+        self.success_message, self.failure_message = success_message, failure_message
+        self.test_func = None
+
+    def __call__(self, test_func):
+        self.test_func = test_func
+        return self
+
+
+class CheckResult:
+    """The outcome of one exercise's check file: which tests passed and what failed."""
+
+    def __init__(self, label: str, passed: list[str], failures: list[tuple[str, str]], note: str = "",
+                 points: float = 1.0):
+        self.label, self.passed, self.failures, self.note = label, passed, failures, note
+        self.possible = float(points)
+        tests = len(passed) + len(failures)
+        self.score = self.possible * len(passed) / tests if tests else 0.0  # shared equally, as otter-grader does
+
+    @property
+    def ok(self) -> bool:
+        return bool(self.passed) and not self.failures
+
+    def lines(self) -> list[str]:
+        if self.ok:
+            return [f"{self.label}: passed. {self.note}".strip()]
+        if not self.failures:
+            return [f"{self.label}: no check ran."]
+        return [f"{self.label}: {len(self.failures)} of {len(self.passed) + len(self.failures)} "
+                "test(s) failed."] + [f"  - {name}: {message}" for name, message in self.failures]
+
+    def __repr__(self) -> str:
+        return "\n".join(self.lines())
+
+    def _repr_html_(self) -> str:
+        first, *rest = self.lines()
+        mark = "&#x2705;" if self.ok else "&#x274C;"
+        items = "".join(f"<li>{html.escape(line.lstrip(' -'))}</li>" for line in rest)
+        return f"<p>{mark} {html.escape(first)}</p>" + (f"<ul>{items}</ul>" if items else "")
+
+
+class CheckResults(list):
+    """The results of :meth:`Notebook.check_all`, one per exercise, shown together."""
+
+    @property
+    def total(self) -> float:
+        """Points of the checks passed (of the public checks, in a student's notebook)."""
+        return sum(result.score for result in self)
+
+    @property
+    def possible(self) -> float:
+        return sum(result.possible for result in self)
+
+    def __repr__(self) -> str:
+        return "\n".join(repr(result) for result in self) or "no check files found"
+
+    def _repr_html_(self) -> str:
+        return "".join(result._repr_html_() for result in self) or "<p>no check files found</p>"
+
+
+def _notebook_namespace() -> dict:
+    """The variables of the notebook (IPython's user namespace) or of the calling module."""
+    try:
+        from IPython import get_ipython
+
+        shell = get_ipython()
+        if shell is not None:
+            return shell.user_ns
+    except ImportError:
+        pass
+    return sys._getframe(2).f_globals
+
+
+class Notebook:
+    """Run the exercises' check files (``tests_dir/<label>.py``) on the notebook's variables.
+
+    The same calls as otter-grader's ``otter.Notebook``: ``check(label)`` for one exercise
+    and ``check_all()`` for every check file in ``tests_dir``. A check never raises: a
+    missing or broken check file is reported in its result.
+    """
+
+    def __init__(self, tests_dir: str | Path = "tests", **_ignored):
+        self.tests_dir = Path(tests_dir)
+
+    def check(self, label: str, global_env: dict | None = None) -> CheckResult:
+        env = global_env if global_env is not None else _notebook_namespace()
+        path = self.tests_dir / f"{label}.py"
+        if not path.is_file():
+            return CheckResult(label, [], [("check file", f"{path} is missing: unzip the whole assignment "
+                                                           "so that tests/ is beside the notebook")])
+        try:
+            namespace = runpy.run_path(str(path), run_name=f"cscbook_check_{label.replace('-', '_')}")
+        except Exception as error:  # a broken file is reported, not raised
+            return CheckResult(label, [], [("check file", f"{path} could not be read ({type(error).__name__}: "
+                                                           f"{error})")])
+        cases = [value for value in namespace.values()
+                 if callable(getattr(value, "test_func", None)) and hasattr(value, "name")]
+        passed, failures, notes = [], [], []
+        for case in cases:
+            try:
+                case.test_func(env)
+            except AssertionError as wrong:
+                failures.append((case.name, str(wrong)))
+            except Exception as error:
+                failures.append((case.name, f"the check stopped with {type(error).__name__}: {error}"))
+            else:
+                passed.append(case.name)
+                if case.success_message and case.success_message not in notes:
+                    notes.append(case.success_message)
+        note = " ".join(notes)
+        points = namespace.get("points", 1)
+        return CheckResult(label, passed, failures, note[:1].upper() + note[1:] + ("." if note else ""),
+                           points=float(points) if isinstance(points, (int, float)) else 1.0)
+
+    def check_all(self) -> CheckResults:
+        env = _notebook_namespace()
+        return CheckResults(self.check(path.stem, env) for path in sorted(self.tests_dir.glob("*.py")))

@@ -1,9 +1,11 @@
-"""The classroom edition's command line: ``python -m cscbook_build.classroom build|grade``.
+"""The classroom edition's command line: ``python -m cscbook_build.classroom build|grade|otter``.
 
 ``build [ROOT]`` (``make assignments``, run by ``make html``) writes ``_build/classroom``;
 ``grade FOLDER [--root ROOT] [--out scores.csv] [--jobs N] [--timeout S] [--memory MB]
 [--chapter SLUG] [--unsafe-no-sandbox]`` (``make grade``) grades a folder of submitted
-notebooks into a CSV and a feedback file per notebook.
+notebooks into a CSV and a feedback file per notebook; ``otter NOTEBOOK [--chapter SLUG]
+[--out DIR]`` (``make otter-run``) grades one trusted notebook with otter-grader's own ``otter
+run`` and the chapter's autograder zip, and prints the score and the results path.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from pathlib import Path
 
 from .assignments import build
 from .grade import grade
+from .otterrun import otter_run
 from .sandbox import Limits
 
 
@@ -37,9 +40,22 @@ def main(argv: list[str] | None = None) -> int:
     marks.add_argument("--chapter", help="grade every notebook as this chapter (slug or number)")
     marks.add_argument("--unsafe-no-sandbox", action="store_true",
                        help="run student code without the bubblewrap sandbox (trusted notebooks only)")
+    otter = commands.add_parser("otter", help="grade one trusted notebook with `otter run` (no sandbox)")
+    otter.add_argument("notebook", type=Path)
+    otter.add_argument("--root", default=".", type=Path)
+    otter.add_argument("--autograders", type=Path,
+                       help="folder of *-autograder.zip (default ROOT/_build/classroom/autograder)")
+    otter.add_argument("--chapter", help="the notebook's chapter (slug or number), if it cannot be told")
+    otter.add_argument("--out", type=Path, help="folder for otter's results.json "
+                                                "(default: otter-results/NAME beside the notebook)")
     args = parser.parse_args(argv)
     if args.command == "build":
         build(args.root.resolve())
+    elif args.command == "otter":
+        result = otter_run(args.notebook.resolve(), args.root.resolve(),
+                           args.autograders.resolve() if args.autograders else None, args.chapter,
+                           args.out.resolve() if args.out else None)
+        print(result.summary())
     else:
         if not args.folder.is_dir():
             parser.error(f"{args.folder} is not a folder")

@@ -107,9 +107,9 @@ def build_chapter(chapter: Chapter, root: Path, out: Path, references: Reference
     (staging / "README.md").write_text(student_readme(chapter, title, datasets, checks), encoding="utf-8")
     write_zip(out / "zips" / f"{chapter.slug}.zip", staging)
 
-    # the autograder (otter-grader's layout: otter_config.json, tests/, files/)
-    write_autograder(out, chapter, root, dataset_paths, descriptor, assets, tests, requirements(root, modules),
-                     grading_checks(chapter, title, checks))
+    # the autograder (made by otter generate: run_autograder, setup.sh, environment.yml, ...)
+    write_autograder(out, chapter, root, dataset_paths, descriptor, assets, tests,
+                     requirements(root, modules, jupyter=False), grading_checks(chapter, title, checks))
     return ChapterResult(chapter, checks, datasets, list(references.problems))
 
 

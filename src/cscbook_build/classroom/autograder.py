@@ -4,15 +4,19 @@ Each check a chapter declares (:func:`cscbook.checks.check`) becomes a test file
 otter-grader's exception-based format that compares the student's variable with the
 recorded answer (:func:`cscbook.checks.answer_matches`, the same comparison the book
 build ran). The autograder zip (``_build/classroom/autograder/NN-slug-autograder.zip``)
-is what ``otter run`` uses; its ``checks.json`` (the same declarations, as data) is what
+is made by otter-grader's ``otter generate``, so it runs under ``otter run``, ``otter
+grade`` and Gradescope; its ``checks.json`` (the same declarations, as data) is what
 :mod:`cscbook_build.classroom.grade` scores from.
 """
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 import re
 import shutil
+import zipfile
 from pathlib import Path
 
 from ..book import Chapter
@@ -29,7 +33,10 @@ def test_file(chapter: Chapter, declaration: dict) -> str:
         "",
         "import json",
         "",
-        "from otter.test_files import test_case",
+        "try:  # otter-grader, where it is installed (the autograder)",
+        "    from otter.test_files import test_case",
+        "except ImportError:  # a student's notebook: the book's own runner (cscbook.checks.Notebook)",
+        "    from cscbook.checks import test_case",
         "",
         "from cscbook.checks import answer_matches",
         "",
@@ -65,27 +72,53 @@ def grading_checks(chapter: Chapter, title: str, checks: dict) -> dict:
     }
 
 
+# The Python of the grading image (conda): the oldest the pins support, as the students'.
+GRADING_PYTHON = "3.11"
+OTTER_CONFIG = {"lang": "python", "zips": False, "pdf": False, "print_summary": True, "print_score": True,
+                "logo": False, "show_hidden": False}
+
+
 def write_autograder(out: Path, chapter: Chapter, root: Path, dataset_paths: list[str], descriptor: dict,
                      assets: list[tuple[Path, str]], tests: dict[str, str], requirements_text: str,
                      checks: dict | None = None) -> Path:
-    """The chapter's otter-grader autograder (``otter_config.json``, ``tests/``, ``files/``), zipped.
+    """The chapter's otter-grader autograder, made by otter-grader's own ``otter generate``.
 
-    ``checks`` (from :func:`grading_checks`) is written as ``checks.json``: the grader of
-    :mod:`.grade` scores from it, outside the sandbox the notebook runs in.
+    The zip holds what ``otter run``, ``otter grade`` and Gradescope need:
+    ``run_autograder``, ``run_otter.py``, ``setup.sh``, ``environment.yml`` (otter-grader
+    and the pinned requirements), ``otter_config.json``, the graded ``tests/`` and, in
+    ``files/``, the datasets and the reader's library that the notebook imports. Beside
+    them, ``checks`` (from :func:`grading_checks`) is written as ``checks.json``: the
+    grader of :mod:`.grade` scores from it, outside the sandbox the notebook runs in.
+    The zip is rewritten with fixed dates and order, so its bytes are reproducible.
     """
-    grading = out / ".staging" / f"{chapter.slug}-autograder"
-    shutil.rmtree(grading, ignore_errors=True)
-    write_bundle(grading / "files", root, dataset_paths, descriptor, {}, assets)
-    if checks is not None:
-        (grading / "checks.json").write_text(json.dumps(checks, indent=1, sort_keys=True) + "\n",
-                                             encoding="utf-8")
-    (grading / "tests").mkdir(parents=True)
+    from otter.generate import main as otter_generate
+
+    staging = out / ".staging" / f"{chapter.slug}-autograder"
+    shutil.rmtree(staging, ignore_errors=True)
+    source = staging / "source"  # what otter generate reads
+    write_bundle(source / "files", root, dataset_paths, descriptor, {}, assets)
+    (source / "tests").mkdir(parents=True)
     for label, text in tests.items():
-        (grading / "tests" / f"{label}.py").write_text(text, encoding="utf-8")
-    (grading / "requirements.txt").write_text(requirements_text, encoding="utf-8")
-    config = {"lang": "python", "assignment_name": chapter.slug, "zips": False, "pdf": False,
-              "print_summary": False, "print_score": False, "logo": False}
-    (grading / "otter_config.json").write_text(json.dumps(config, indent=2) + "\n", encoding="utf-8")
+        (source / "tests" / f"{label}.py").write_text(text, encoding="utf-8")
+    (source / "requirements.txt").write_text(requirements_text, encoding="utf-8")
+    (source / "otter_config.json").write_text(
+        json.dumps({**OTTER_CONFIG, "assignment_name": chapter.slug}, indent=2) + "\n", encoding="utf-8")
+    generated = staging / "otter.zip"
+    files = sorted(path.name for path in (source / "files").iterdir())
+    with contextlib.chdir(source / "files"):  # otter generate names support files from the cwd
+        with contextlib.redirect_stdout(io.StringIO()):
+            otter_generate(tests_dir=str(source / "tests"), output_path=str(generated),
+                           config=str(source / "otter_config.json"), requirements=str(source / "requirements.txt"),
+                           no_environment=True, files=files, python_version=GRADING_PYTHON)
+    contents = staging / "autograder"
+    with zipfile.ZipFile(generated) as archive:
+        archive.extractall(contents)
+    for script in ("run_autograder", "setup.sh"):
+        if (contents / script).is_file():
+            (contents / script).chmod(0o755)
+    if checks is not None:
+        (contents / "checks.json").write_text(json.dumps(checks, indent=1, sort_keys=True) + "\n",
+                                              encoding="utf-8")
     path = out / "autograder" / f"{chapter.slug}-autograder.zip"
-    write_zip(path, grading)
+    write_zip(path, contents)
     return path

@@ -29,8 +29,18 @@ DISTRIBUTIONS = {
     "IPython": None, "ipywidgets": "ipywidgets", "lifelines": "lifelines", "cscbook": None,
     "myst_nb": None,
 }
-# What every student notebook needs: the cscbook package's own dependencies and otter.
-BASE_REQUIREMENTS = ["numpy", "pandas", "matplotlib", "scipy", "otter-grader"]
+# What every notebook needs: the cscbook package's own dependencies. A student's zip adds
+# Jupyter (a kernel and JupyterLab) and no grading software: its checks run with
+# cscbook.checks.Notebook. The autograder adds nothing: otter-grader's environment brings
+# otter-grader and Jupyter's kernel.
+BASE_REQUIREMENTS = ["numpy", "pandas", "matplotlib", "scipy"]
+JUPYTER_REQUIREMENTS = ["ipykernel", "jupyterlab"]
+# The book's own build does not need JupyterLab, so its pin lives here; `make test`
+# installs it into a fresh environment from a student zip (tests/test_student_env.py).
+EXTRA_PINS = {"jupyterlab": "jupyterlab==4.6.6"}
+# Every pin has wheels for these versions (pip download --only-binary=:all: --python-version);
+# pandas 3 and NumPy 2.4 need Python 3.11 or later.
+PYTHON_VERSIONS = ("3.11", "3.14")
 
 
 def restricted_datapackage(root: Path, names: list[str]) -> tuple[dict, list[str]]:
@@ -66,17 +76,26 @@ def pinned_versions(root: Path) -> dict[str, str]:
     return pins
 
 
-def requirements(root: Path, modules: set[str]) -> str:
-    pins = pinned_versions(root)
+def requirements(root: Path, modules: set[str], jupyter: bool = True) -> str:
+    """Pinned requirements of a notebook that imports ``modules``.
+
+    ``jupyter``: add a kernel and JupyterLab (the student's zip); without them, what the
+    autograder's environment needs beside otter-grader.
+    """
+    pins = {**pinned_versions(root), **EXTRA_PINS}
     wanted = list(BASE_REQUIREMENTS)
     for module in sorted(modules):
         dist = DISTRIBUTIONS.get(module, module)
-        if dist and dist not in wanted:
+        if dist and dist not in wanted and dist != "otter-grader":
             wanted.append(dist)
-    lines = [
-        "# What this notebook needs beyond Jupyter itself, at the versions the book was built with.",
-        "# pip install -r requirements.txt",
-    ]
+    low, high = PYTHON_VERSIONS
+    if jupyter:
+        wanted += JUPYTER_REQUIREMENTS
+        lines = [f"# Python {low} to {high}. What this notebook needs, Jupyter included, at the versions",
+                 "# the book was built with:  pip install -r requirements.txt"]
+    else:
+        lines = [f"# Python {low} to {high}. What the grading environment needs beside otter-grader",
+                 "# (which otter-grader's setup installs), at the versions the book was built with."]
     lines += [pins.get(re.sub(r"[-_.]+", "-", d).lower(), d) for d in wanted]
     return "\n".join(lines) + "\n"
 
@@ -99,14 +118,27 @@ whether an answer is right is decided when your notebook is graded.
 
 ## How to open it
 
-- **Your laptop**: unzip this folder, then in a terminal inside it run
-  `pip install -r requirements.txt` and `jupyter lab {name}` (or `jupyter notebook`).
+You need Python {PYTHON_VERSIONS[0]} to {PYTHON_VERSIONS[1]} (`python3 --version`). The requirements are
+the packages the notebook uses and JupyterLab, about 650 MB; no grading software.
+
+- **Your laptop** (Linux or macOS; on Windows write `py` for `python3` and
+  `.venv\\Scripts\\activate` for the `source` line): unzip this folder, then in a terminal
+  inside it run
+
+  ```bash
+  python3 -m venv .venv
+  source .venv/bin/activate
+  pip install -r requirements.txt
+  jupyter lab {name}
+  ```
+
+  Next time, only the `source` and `jupyter lab` lines are needed.
 - **JupyterHub**: upload the zip, open a terminal and run `unzip {chapter.slug}.zip`,
   then open `{name}`. Run `pip install -r requirements.txt` if a cell reports
   `ModuleNotFoundError`.
 - **Google Colab**: open `{name}` (File > Upload notebook), then upload the zip into the
-  Files pane and run `!unzip -o {chapter.slug}.zip` and `%pip install otter-grader==7.0.0`
-  in a new cell at the top.
+  Files pane and run `!unzip -o {chapter.slug}.zip` in a new cell at the top (Colab has
+  the packages already).
 
 Run the cells from the top. Put each answer where the notebook shows `...`, then run the
 `grader.check(...)` cell below it. Hand in the saved `.ipynb` file.
@@ -146,7 +178,7 @@ def write_zip(path: Path, folder: Path) -> None:
                 continue
             info = zipfile.ZipInfo(file.relative_to(folder).as_posix(), date_time=(2026, 1, 1, 0, 0, 0))
             info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o644 << 16
+            info.external_attr = (0o755 if file.stat().st_mode & 0o100 else 0o644) << 16
             archive.writestr(info, file.read_bytes())
 
 

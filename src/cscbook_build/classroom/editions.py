@@ -188,10 +188,11 @@ def finish_notebook(chapter: Chapter, cells: list, edition: str, checks: dict, r
         "edit the chapter source, not this notebook."
     )
     setup = new_code(
-        "# Set up the automatic checks (otter-grader). If this fails with ModuleNotFoundError,\n"
-        "# install the requirements first:  %pip install -r requirements.txt  (then restart)\n"
-        "import otter\n\n"
-        'grader = otter.Notebook(tests_dir="tests")',
+        "# Set up the automatic checks (they are in tests/). If this fails with ModuleNotFoundError,\n"
+        "# run the notebook in its unzipped folder and install the requirements first:\n"
+        "#   %pip install -r requirements.txt   (then restart the kernel)\n"
+        "from cscbook.checks import Notebook\n\n"
+        'grader = Notebook(tests_dir="tests")',
         tags=["setup"], deletable=False,
     )
     first = 0

@@ -121,7 +121,7 @@ class LimitedStream:
 
 
 class _Grader:
-    """What ``otter.Notebook(...)`` gives while grading: ``check`` records the answers.
+    """What ``Notebook(...)`` (the book's or otter's) gives while grading: ``check`` records the answers.
 
     As otter-grader does, an exercise's answers are taken when its ``grader.check`` cell
     runs (a later cell may reuse the name); ``check_all`` takes those not yet taken.
@@ -161,6 +161,18 @@ def stand_in_otter() -> types.ModuleType:
     module.__doc__ = "grading stand-in: the checks run outside the sandbox"
     sys.modules["otter"] = module
     return module
+
+
+def stand_in_checks() -> None:
+    """The same stand-in for ``cscbook.checks.Notebook``, the grader of the book's notebooks.
+
+    (Notebooks from older zips set up ``otter.Notebook``: :func:`stand_in_otter`.)
+    """
+    try:
+        import cscbook.checks as checks
+    except Exception:  # no library beside the notebook: its own import fails the same way
+        return
+    checks.Notebook = _Grader
 
 
 def patched_checks(otter_module, namespace: dict) -> list[str]:
@@ -208,6 +220,7 @@ def main() -> None:
     out, err = LimitedStream(1, job["max_output"]), LimitedStream(2, job["max_output"])
     sys.stdout, sys.stderr = out, err  # (one object for both is ten times slower)
     otter_module = stand_in_otter()
+    stand_in_checks()
 
     from IPython.core.interactiveshell import InteractiveShell
 
