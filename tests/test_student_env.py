@@ -6,7 +6,7 @@ in a new folder (a new virtual environment, ``pip install -r requirements.txt``)
 without a browser), and requires the blank notebook to run from top to bottom. It
 installs from the package index, so it runs where CI runs (``CI`` set) or when
 ``CSCBOOK_STUDENT_ENV=1``; it records the environment's size and install time in
-``_build/student-env.json`` (``make bench`` reports them).
+``_build/student-env.json``.
 """
 
 from __future__ import annotations
