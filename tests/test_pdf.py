@@ -22,6 +22,7 @@ from cscbook_build.pdf import PART_CAPTION
 from cscbook_build.pdf_tables import TABLE_MARKER
 
 from .conftest import BUILD, HTML, ROOT, chapter_files, toc_files
+from .test_folding import CHAPTERS, folded_cells, latex_code_text
 
 LATEX = BUILD / "latex"
 PDF = LATEX / "cscbook.pdf"
@@ -288,3 +289,12 @@ def test_tables_are_typeset_not_printed_as_text():
             on_website += len(output.find_all("table"))
     in_latex = TEX.read_text(encoding="utf-8").count(TABLE_MARKER)
     assert in_latex == on_website
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS, ids=lambda c: c.slug)
+def test_code_folded_on_the_website_is_printed(chapter):
+    """Plotting code that folds on the website is in the PDF, line by line."""
+    printed = latex_code_text(TEX.read_text(encoding="utf-8"))
+    for code in folded_cells(chapter):
+        for line in code.splitlines():
+            assert line in printed, f"{chapter.docname}: folded code missing from the PDF: {line}"

@@ -31,6 +31,11 @@ Builders sharing one environment
     reads again are read again by the next website build too, so that their HTML
     is rewritten (Sphinx would otherwise keep the old page).
 
+Folded code
+    On the website a cell tagged ``hide-input`` (plotting boilerplate) folds its code
+    under a "Show code cell source" toggle; sphinx-jupyterbook-latex would leave that
+    code out of the PDF, which cannot unfold it. The PDF prints it, as any other cell.
+
 Bibliography and index
     The bibliography is printed where the bibliography page stands in the table
     of contents, under that page's title. Every use of a glossary term
@@ -101,6 +106,39 @@ class HtmlTablesToLatex(SphinxPostTransform):
             if table is None:
                 continue
             bundle.replace_self(raw_latex(table_to_latex(table)))
+
+
+# --- Folded code in print ---------------------------------------------------------
+
+FOLDED_INPUT_TAG = "hide-input"
+
+
+class FoldedCodeInPrint(SphinxPostTransform):
+    """Print the code of cells that the website folds (tagged ``hide-input``).
+
+    sphinx-jupyterbook-latex (priority 400) replaces the input of every container with
+    the class ``tag_hide-input`` by a node that prints nothing. On paper nothing can be
+    unfolded, and the PDF holds everything the website holds, so this transform runs
+    first and takes that class off code cells whose input alone is folded; their code is
+    then typeset like any other cell's. Cells whose output is hidden as well keep it.
+    """
+
+    default_priority = 395
+    formats = ("latex",)
+
+    def run(self, **kwargs) -> None:
+        css_class = f"tag_{FOLDED_INPUT_TAG}"
+
+        def is_folded_cell(node):
+            return (
+                isinstance(node, nodes.container)
+                and node.get("nb_element") == "cell_code"
+                and css_class in node.get("classes", [])
+                and node.get("hide_mode") == "input"
+            )
+
+        for cell in list(self.document.findall(is_folded_cell)):
+            cell["classes"].remove(css_class)
 
 
 # --- Links in print -------------------------------------------------------------------
@@ -432,6 +470,7 @@ def setup(app):
     app.add_config_value("cscbook_pdf_solutions_title", "Solutions to the exercises", "env")
     app.add_node(solution_node, override=True, latex=(visit_solution_node, depart_solution_node))
     app.add_post_transform(HtmlTablesToLatex)
+    app.add_post_transform(FoldedCodeInPrint)
     app.add_post_transform(PrintableDoiLinks)
     app.add_post_transform(PlainCitationsInCaptions)
     app.add_post_transform(GlossaryTermsInIndex)
