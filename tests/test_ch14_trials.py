@@ -165,3 +165,30 @@ def test_diarrhoea_rates_match_the_published_percentages():
     assert round(glued_number(CH11, "tr_diarrhoea_placebo_pct")) == placebo["pct_published"]
     assert glued_number(CH11, "tr_diarrhoea_drug_low") < drug["pct_published"] < glued_number(
         CH11, "tr_diarrhoea_drug_high")
+
+
+def test_pathway_schematic_shows_where_each_drug_acts_with_caption_and_alt_text(built_html):
+    """Part III's mechanism schematic (issue 16): the built page holds fig-tr-scheme, placed
+    in the biology section before the data, with a caption naming the drug targets and alt
+    text that describes the drawing; the prose refers to it by number."""
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup((built_html / f"{CH11}.html").read_text(encoding="utf-8"), "html.parser")
+    figure = soup.find("figure", id="fig-tr-scheme")
+    assert figure is not None, "fig-tr-scheme is missing from the built chapter"
+    image = figure.find("img")
+    assert image is not None and image.get("src", "").endswith(".png")
+    alt = " ".join((image.get("alt") or "").split())
+    assert len(alt.split()) >= 40 and alt.startswith("Schematic"), alt
+    for target in ("SMO", "Porcupine", "gamma-secretase"):
+        assert target in alt, target
+    caption = " ".join(figure.find("figcaption").get_text(" ", strip=True).split())
+    for drug, target in [("vismodegib", "SMO"), ("WNT974", "Porcupine"),
+                         ("nirogacestat", "gamma-secretase")]:
+        assert re.search(drug + r"[^.]*" + target, caption), (drug, target)
+    assert len(figure.find("figcaption").select("span.bibtex-citation, a[href*='bibliography']")) >= 5
+    # it sits in the biology, before the data, and the prose points to it
+    data_heading = soup.find(id="the-data")
+    assert data_heading is not None and figure in data_heading.find_all_previous("figure")
+    references = [a for a in soup.select("a[href='#fig-tr-scheme']") if a.get_text().startswith("Fig.")]
+    assert references, "no {numref} to fig-tr-scheme in the prose"
