@@ -14,7 +14,8 @@ export SOURCE_DATE_EPOCH := 1767225600
 .PHONY: fresh-site help venv html pdf pdf-build tex tex-tools assignments grade otter-run test lint data clean browser-tools bench sandbox-tools
 
 # The PDF: Sphinx's LaTeX (via Jupyter Book), then latexmk with xelatex and xindy. The
-# notebooks are not executed again: the build reuses the execution cache in _build/.
+# notebooks are executed once for print (their figures drawn as PDF too, see pdf-build)
+# and kept in the execution cache in _build/, beside the website's.
 PDF := _build/latex/cscbook.pdf
 # xelatex stops at the first error instead of waiting for input; latexmk's -xelatex makes
 # .xdv files and converts only the final one to PDF.
@@ -32,7 +33,8 @@ help:
 	@echo "            CHAPTER=slug to name the chapter, UNSAFE=1 to run without a sandbox)"
 	@echo "make otter-run NOTEBOOK=file.ipynb  grade one trusted notebook with otter-grader's own"
 	@echo "            \`otter run\` and its chapter's autograder zip; prints the score and the results path"
-	@echo "make bench  time clean, no-change and one-chapter rebuilds against the sample book"
+	@echo "make bench  time each chapter alone, the clean build's phases, no-change and one-chapter"
+	@echo "            rebuilds against the sample book (BENCH=--chapters-only: the chapters alone)"
 	@echo "make data   regenerate the simulated datasets from their seeded generators"
 	@echo "make lint   run ruff on the package, tests, generators, scripts and chapters"
 	@echo "make clean  remove _build (the execution cache included)"
@@ -64,6 +66,9 @@ tex:
 pdf: tex
 	$(MAKE) pdf-build
 
+# The PDF's figures are vector graphics: its kernels draw each figure as PDF too
+# (cscbook.style), and the execution cache keeps these outputs apart from the website's.
+pdf-build: export CSCBOOK_FIGURE_FORMATS := png,pdf
 pdf-build: $(STAMP)
 	$(BIN)/python -m cscbook_build.execute --jobs $(JOBS) .
 	$(BIN)/jupyter-book build . --builder pdflatex $(JB_FLAGS)
@@ -117,7 +122,7 @@ fresh-site:
 	$(MAKE) html
 
 bench: $(STAMP)
-	$(BIN)/python scripts/bench.py
+	$(BIN)/python scripts/bench.py $(BENCH)
 
 # The chapters are MyST notebooks: nbQA hands their code cells to ruff (its options for
 # them, in pyproject.toml, allow a teaching cell's late imports and bare last names).

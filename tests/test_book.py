@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 import numpy as np
 import pytest
@@ -221,6 +222,16 @@ ISSUE_16_TERMS = {
 }
 
 
+@lru_cache(maxsize=1)
+def chapter_links(built_html) -> dict[str, list[tuple[str, str]]]:
+    """Each chapter's links (address, text), read once for every term below."""
+    return {
+        chapter: [(link["href"], link.get_text(" ", strip=True))
+                  for link in main_text(page(built_html, chapter)).find_all("a", href=True)]
+        for chapter in CHAPTERS
+    }
+
+
 @pytest.mark.parametrize("term", ISSUE_16_TERMS)
 def test_glossary_defines_the_terms_of_issue_16_and_a_chapter_links_each(built_html, term):
     glossary = main_text(page(built_html, "book/back/glossary"))
@@ -232,11 +243,11 @@ def test_glossary_defines_the_terms_of_issue_16_and_a_chapter_links_each(built_h
     assert anchor, f"{term!r} has no anchor to link to"
     word = re.compile(rf"^{ISSUE_16_TERMS[term]}$", re.IGNORECASE)
     linking = []
-    for chapter in CHAPTERS:
-        for link in main_text(page(built_html, chapter)).find_all("a", href=True):
-            if link["href"].endswith(f"glossary.html#{anchor}"):
+    for chapter, links in chapter_links(built_html).items():
+        for href, text in links:
+            if href.endswith(f"glossary.html#{anchor}"):
                 # the link sits on a use of the word, not on some other text
-                assert word.match(link.get_text(" ", strip=True)), f"{chapter}: {link.get_text()!r} links {term!r}"
+                assert word.match(text), f"{chapter}: {text!r} links {term!r}"
                 linking.append(chapter)
     assert linking, f"no chapter links its use of {term!r} to the glossary"
     if term == "p-value":

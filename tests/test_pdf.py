@@ -207,6 +207,19 @@ def test_pdf_has_as_many_images_as_the_website_has():
     assert in_pdf_file == on_website
 
 
+def test_every_figure_is_vector_graphics():
+    """The PDF build draws notebook figures as PDF (``make pdf-build`` sets
+    CSCBOOK_FIGURE_FORMATS): the LaTeX includes no PNG or JPEG, only PDF files."""
+    included = re.findall(r"\\sphinxincludegraphics(?:\[[^\]]*\])?\{(.+?)\}\s*$", TEX.read_text(encoding="utf-8"),
+                          re.MULTILINE)
+    assert included, "no figure in the LaTeX"
+    names = [name.replace("{", "").replace("}", "") for name in included]
+    raster = [name for name in names if not name.endswith(".pdf")]
+    assert not raster, f"raster figures in the PDF: {raster[:5]}"
+    for name in names:
+        assert (LATEX / name).read_bytes()[:5] == b"%PDF-", name
+
+
 def test_figure_numbers_match_the_website():
     for name in toc_files():
         for caption in main(page(name)).find_all("figcaption"):

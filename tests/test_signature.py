@@ -38,3 +38,23 @@ def test_a_changed_dataset_reruns_the_chapter_that_loads_it(tmp_path):
     csv = root / "data" / "elda_example.csv"
     csv.write_text(csv.read_text(encoding="utf-8").replace("50,24,2", "50,24,3"), encoding="utf-8")
     assert data_signature(PLAIN_SOURCE, root / "data") != before
+
+
+def test_the_pdf_builds_figure_formats_are_part_of_the_key(monkeypatch):
+    """The PDF build asks for vector figures (cscbook.style): its outputs are cached apart
+    from the website's, so neither build renders the other's outputs."""
+    from cscbook.style import FIGURE_FORMATS_VARIABLE, PRINT_FIGURE_FORMATS
+    from cscbook_build.signature import SIGNATURE_KEY, read_notebook
+
+    chapter = ROOT / "book" / "part1" / "01-limiting-dilution.md"
+
+    def stamp() -> dict:
+        notebook = read_notebook(chapter)
+        return next(c for c in notebook.cells if c.cell_type == "code").metadata[SIGNATURE_KEY]
+
+    monkeypatch.delenv(FIGURE_FORMATS_VARIABLE, raising=False)
+    website = stamp()
+    monkeypatch.setenv(FIGURE_FORMATS_VARIABLE, ",".join(PRINT_FIGURE_FORMATS))
+    printed = stamp()
+    assert printed["data_signature"] == website["data_signature"]
+    assert printed != website and printed["figure_formats"] == ",".join(PRINT_FIGURE_FORMATS)

@@ -1,7 +1,8 @@
 """The build is the test of the science: failures stop it, and edited data re-execute chapters.
 
 These tests build small copies of the book in a temporary folder, so the real
-`_build/` and `data/` are never touched.
+`_build/` and `data/` are never touched (the copies start from a copy of its execution
+cache).
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -18,7 +20,7 @@ import yaml
 
 from cscbook_build.bookcopy import copy_book
 
-from .conftest import ROOT
+from .conftest import BUILD, ROOT
 
 JUPYTER_BOOK = Path(sys.executable).parent / "jupyter-book"
 CH1 = "book/part1/01-limiting-dilution"
@@ -34,8 +36,16 @@ def build(folder: Path) -> subprocess.CompletedProcess:
 
 
 def make_copy(destination: Path, chapters: list[str]) -> Path:
-    """A copy of the book whose only numbered chapters are ``chapters``."""
+    """A copy of the book whose only numbered chapters are ``chapters``.
+
+    The copy starts from the main build's execution cache, when there is one: pages whose
+    key it holds (the primers, an unchanged chapter) are not executed again, and every
+    page that changes here (the map of the review, an edited chapter or dataset) is.
+    """
     copy_book(ROOT, destination)
+    cache = BUILD / ".jupyter_cache"
+    if cache.is_dir():
+        shutil.copytree(cache, destination / "_build" / ".jupyter_cache")
     toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
     kept = []
     for part in toc["parts"]:

@@ -3,13 +3,25 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 
 import matplotlib as mpl
 import pytest
 
-from cscbook.style import COLORS, LINESTYLES, MARKERS, OKABE_ITO, population_style, use_book_style
+from cscbook.style import (
+    COLORS,
+    FIGURE_FORMATS_VARIABLE,
+    LINESTYLES,
+    MARKERS,
+    OKABE_ITO,
+    PRINT_FIGURE_FORMATS,
+    population_style,
+    use_book_style,
+)
+
+from .conftest import ROOT
 
 
 def test_every_population_colour_comes_from_the_okabe_ito_palette():
@@ -36,8 +48,9 @@ def test_unknown_population_is_a_clear_error():
         population_style("stem")
 
 
-def test_notebook_figures_are_png_for_the_website_and_pdf_for_print():
-    # in a fresh interpreter with an IPython shell, as when a chapter is executed
+def figure_mime_types(formats: str | None) -> tuple[int, list[str]]:
+    """The PNG's width and the mime types of a default figure in a fresh IPython shell, as
+    when a chapter is executed, with ``$CSCBOOK_FIGURE_FORMATS`` set to ``formats``."""
     code = (
         "from IPython.core.interactiveshell import InteractiveShell\n"
         "shell = InteractiveShell.instance()\n"
@@ -53,13 +66,49 @@ def test_notebook_figures_are_png_for_the_website_and_pdf_for_print():
         "print(width, ' '.join(sorted(data)))\n"
     )
     env = {**os.environ, "SOURCE_DATE_EPOCH": "1767225600"}
+    env.pop(FIGURE_FORMATS_VARIABLE, None)
+    if formats is not None:
+        env[FIGURE_FORMATS_VARIABLE] = formats
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env,
                             timeout=120)
     assert result.returncode == 0, result.stderr[-2000:]
     width, *mime_types = result.stdout.split()
-    assert "image/png" in mime_types and "application/pdf" in mime_types
+    return int(width), mime_types
+
+
+def test_notebook_figures_are_drawn_once_as_png_for_the_website():
+    width, mime_types = figure_mime_types(None)
+    assert "image/png" in mime_types
+    assert "application/pdf" not in mime_types, "a figure drawn for print outside the PDF build"
     # the website shows the PNG: a default figure fills the ~700-pixel text column
-    assert int(width) >= 680
+    assert width >= 680
+
+
+def test_the_pdf_build_also_gets_vector_pdf_figures():
+    width, mime_types = figure_mime_types(",".join(PRINT_FIGURE_FORMATS))
+    assert "image/png" in mime_types and "application/pdf" in mime_types
+    assert width >= 680
+
+
+@pytest.mark.parametrize("target, expected", [("pdf-build", ",".join(PRINT_FIGURE_FORMATS)), ("html", "")])
+def test_make_asks_for_print_figures_in_the_pdf_build_only(tmp_path, target, expected):
+    """``make`` with a stand-in venv whose programs record the variable they were given."""
+    if shutil.which("make") is None:
+        pytest.skip("make is not installed")
+    venv = tmp_path / "venv"
+    (venv / "bin").mkdir(parents=True)
+    record = tmp_path / "seen.txt"
+    for program in ("python", "jupyter-book"):
+        stand_in = venv / "bin" / program
+        stand_in.write_text(f'#!/bin/sh\necho "[${{{FIGURE_FORMATS_VARIABLE}}}]" >> {record}\n')
+        stand_in.chmod(0o755)
+    stamp = tmp_path / "stamp"
+    stamp.touch()
+    env = {k: v for k, v in os.environ.items() if k not in (FIGURE_FORMATS_VARIABLE, "MAKEFLAGS", "MAKELEVEL")}
+    subprocess.run(["make", "--no-print-directory", "-C", str(ROOT), target, f"VENV={venv}", f"STAMP={stamp}"],
+                   capture_output=True, text=True, env=env, timeout=60)
+    seen = record.read_text(encoding="utf-8").split()
+    assert len(seen) >= 2 and set(seen) == {f"[{expected}]"}, seen
 
 
 def test_book_style_outside_ipython_does_not_start_a_shell():

@@ -7,13 +7,19 @@ CSC-like cells are vermilion circles in chapter 1 sees the same in chapter 13.
 Markers and line styles carry the same information as colour, so a figure still
 reads in greyscale print.
 
-In a notebook, :func:`use_book_style` also makes every figure available twice:
-as PNG, which the website shows, and as PDF, which the printed book (``make
-pdf``) uses so that its figures are vector graphics, sharp at any size. The PDF
-output is reproducible when ``SOURCE_DATE_EPOCH`` is set, as the Makefile does.
+In a notebook, :func:`use_book_style` also sets the formats each figure is drawn in:
+PNG, which the website shows, and, when the printed book is built (``make pdf`` sets
+``CSCBOOK_FIGURE_FORMATS=png,pdf``), PDF too, so that its figures are vector graphics,
+sharp at any size. Elsewhere (the website, a student's notebook) a figure is drawn
+once, as PNG. The variable is part of the execution cache's key
+(:mod:`cscbook_build.signature`), so the website and the PDF never share a chapter's
+outputs drawn for the other. The PDF output is reproducible when
+``SOURCE_DATE_EPOCH`` is set, as the Makefile does.
 """
 
 from __future__ import annotations
+
+import os
 
 import matplotlib as mpl
 from cycler import cycler
@@ -25,6 +31,9 @@ __all__ = [
     "LINESTYLES",
     "SEQUENTIAL_CMAP",
     "FIGURE_FORMATS",
+    "PRINT_FIGURE_FORMATS",
+    "FIGURE_FORMATS_VARIABLE",
+    "figure_formats",
     "use_book_style",
     "population_style",
 ]
@@ -75,8 +84,11 @@ LINESTYLES = {
 
 SEQUENTIAL_CMAP = "cividis"
 
-# Notebook figure outputs: PNG for the website, PDF (vector) for the printed book.
-FIGURE_FORMATS = ("png", "pdf")
+# Notebook figure outputs: PNG for the website; the PDF build asks for PDF (vector) too,
+# through the environment variable, so no other run draws every figure twice.
+FIGURE_FORMATS = ("png",)
+PRINT_FIGURE_FORMATS = ("png", "pdf")
+FIGURE_FORMATS_VARIABLE = "CSCBOOK_FIGURE_FORMATS"
 
 _CYCLE_ORDER = ["csc", "bulk", "progenitor", "normal", "treated", "terminal", "other"]
 
@@ -95,7 +107,7 @@ def population_style(population: str) -> dict:
 def use_book_style() -> None:
     """Set matplotlib defaults (palette, sizes that read on screen and in print) and,
     in a notebook, the book's accessible table display and figure formats (PNG for
-    the website, PDF for the printed book)."""
+    the website, PDF too when the printed book is built: :func:`figure_formats`)."""
     from .display import use_book_display
 
     use_book_display()
@@ -129,8 +141,15 @@ def use_book_style() -> None:
     _use_figure_formats()
 
 
+def figure_formats() -> tuple[str, ...]:
+    """The formats notebook figures are drawn in: ``$CSCBOOK_FIGURE_FORMATS`` (comma
+    separated, ``png,pdf`` for the printed book) or else ``FIGURE_FORMATS``."""
+    chosen = os.environ.get(FIGURE_FORMATS_VARIABLE, "")
+    return tuple(f.strip() for f in chosen.split(",") if f.strip()) or FIGURE_FORMATS
+
+
 def _use_figure_formats() -> None:
-    """In IPython (a notebook being executed), output figures in ``FIGURE_FORMATS``."""
+    """In IPython (a notebook being executed), output figures in :func:`figure_formats`."""
     try:
         from IPython import get_ipython
     except ImportError:  # plain Python: nothing to configure
@@ -139,4 +158,4 @@ def _use_figure_formats() -> None:
         return
     from matplotlib_inline.backend_inline import set_matplotlib_formats
 
-    set_matplotlib_formats(*FIGURE_FORMATS)
+    set_matplotlib_formats(*figure_formats())

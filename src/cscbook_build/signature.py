@@ -8,6 +8,9 @@ hash of the CSV files the chapter loads (found from its ``load("name")`` calls),
 :mod:`cscbook` package, which chapters import). jupyter-cache includes that metadata in
 its key, so a changed dataset or library module means a cache miss and the chapter
 executes again; the build machinery (:mod:`cscbook_build`) is not part of the key.
+The same metadata holds the figure formats the kernel is asked for
+(``$CSCBOOK_FIGURE_FORMATS``, set by the PDF build: see :mod:`cscbook.style`), so the
+website's outputs (PNG only) and the PDF's (PNG and vector PDF) are cached apart.
 
 Every stage that looks a chapter up in the cache reads it through this module: the
 Sphinx extension (which installs the reader into myst-nb), the parallel executor and
@@ -28,6 +31,8 @@ from cscbook import data as book_data
 from .book import datasets_used, library_files, toc_docnames
 
 SIGNATURE_KEY = "cscbook"
+# cscbook.style.FIGURE_FORMATS_VARIABLE (not imported from there: that imports matplotlib)
+FIGURE_FORMATS_VARIABLE = "CSCBOOK_FIGURE_FORMATS"
 # myst-nb's own reader, taken before the Sphinx extension replaces it with ours.
 _read_myst_markdown_notebook = myst_nb_read.read_myst_markdown_notebook
 
@@ -82,7 +87,10 @@ def read_notebook_with_signature(text, *args, path=None, **kwargs):
         signature = data_signature(text, folder)
         for cell in notebook.cells:
             if cell.cell_type == "code":
-                cell.metadata[SIGNATURE_KEY] = {"data_signature": signature}
+                cell.metadata[SIGNATURE_KEY] = {
+                    "data_signature": signature,
+                    "figure_formats": os.environ.get(FIGURE_FORMATS_VARIABLE, ""),
+                }
                 break
     return notebook
 
