@@ -49,14 +49,16 @@ def test_lognormal_fit_rejects_values_that_have_no_log():
 
 
 def test_mixture_recovers_known_parameters_from_a_large_seeded_sample():
+    # Components 2.8 standard deviations apart: EM converges in about 250 iterations (at
+    # 2 apart and 60,000 values it needed over 1,300 and most of this file's time).
     rng = np.random.default_rng(2013)
-    n = 60_000
+    n = 30_000
     low = rng.random(n) < 0.55
-    y = np.where(low, rng.normal(2.5, 0.25, n), rng.normal(3.0, 0.30, n))
+    y = np.where(low, rng.normal(2.5, 0.25, n), rng.normal(3.2, 0.30, n))
     fit = fit_two_component_mixture(y)
     assert fit.converged
     assert fit.weights[0] == pytest.approx(0.55, abs=0.02)
-    assert fit.means == pytest.approx((2.5, 3.0), abs=0.02)
+    assert fit.means == pytest.approx((2.5, 3.2), abs=0.02)
     assert fit.sds == pytest.approx((0.25, 0.30), abs=0.02)
     # responsibilities are probabilities and classify most events correctly
     resp = fit.responsibilities(y)
