@@ -4,7 +4,9 @@
 assignments``) to ``_build/classroom``. These tests then run what an instructor and a
 student would: every answer key is graded and must score full marks, every blank
 student notebook runs from its unzipped assignment, outside the repository, and must
-score less, and no solution text may reach a student.
+score less, and no solution text may reach a student. The two primers before Part I are
+assignments too (``00a-primer-python``, ``00b-primer-statistics``) and are tested as the
+chapters are.
 """
 
 from __future__ import annotations
@@ -26,14 +28,14 @@ import pandas as pd
 import pytest
 
 from cscbook.checks import answer_matches, check
-from cscbook_build.book import toc_chapters
-from cscbook_build.classroom import autograder, bundle, convert, source
+from cscbook_build.book import toc_assignments, toc_primers
+from cscbook_build.classroom import autograder, bundle, convert, grade, source
 from cscbook_build.classroom.sandbox import sandbox_problem
 
 from .conftest import BUILD, HTML, ROOT
 
 CLASSROOM = BUILD / "classroom"
-ALL_CHAPTERS = toc_chapters(ROOT)
+ALL_CHAPTERS = toc_assignments(ROOT)  # the primers, then the numbered chapters
 WRITTEN = [c for c in ALL_CHAPTERS if c.exists()]
 IDS = [c.slug for c in WRITTEN]
 ROLE_OR_DIRECTIVE = re.compile(r"\{[a-z][\w:-]*\}`|^\s*(```+|:::+)\s*\{", re.MULTILINE)
@@ -338,7 +340,9 @@ def run_unzipped(zip_path: str, folder: str) -> dict:
     errors, report = [], None
     for cell in notebook.cells:
         for output in cell.get("outputs", []):
-            if output.output_type == "error":
+            # a cell tagged raises-exception shows an error on purpose (the Python primer's
+            # "Reading an error"); Jupyter's Run All does not stop there
+            if output.output_type == "error" and "raises-exception" not in cell.metadata.get("tags", []):
                 errors.append(f"{output.ename}: {output.evalue} in\n{cell.source[:300]}")
             text = output.get("text", "")
             if "CLASSROOM-REPORT" in text:
@@ -383,7 +387,7 @@ def graded(tmp_path_factory):
     folder = tmp_path_factory.mktemp("submissions")
     for chapter in WRITTEN:
         shutil.copy(CLASSROOM / "instructor" / f"{chapter.slug}.ipynb", folder / f"key-{chapter.slug}.ipynb")
-        blank = folder / f"blank-{chapter.number:02d}.ipynb"
+        blank = folder / f"blank-{chapter.number:02d}{chapter.letter}.ipynb"
         shutil.copy(CLASSROOM / "student" / f"{chapter.slug}.ipynb", blank)
     command = [sys.executable, "-m", "cscbook_build.classroom", "grade", str(folder), "--root", str(ROOT),
                "--jobs", os.environ.get("JOBS", "2")]
@@ -412,7 +416,7 @@ def test_every_answer_key_scores_full_marks(chapter, graded):
 
 @pytest.mark.parametrize("chapter", WRITTEN, ids=IDS)
 def test_every_blank_student_notebook_is_graded_less_than_full_without_errors(chapter, graded):
-    row = graded[f"blank-{chapter.number:02d}.ipynb"]
+    row = graded[f"blank-{chapter.number:02d}{chapter.letter}.ipynb"]
     assert row["chapter"] == chapter.slug  # found from the notebook's metadata
     assert row["status"] == "graded", row
     assert row["errors"] == "0", row["detail"]
@@ -504,6 +508,40 @@ def test_each_chapter_page_links_its_assignment_zip(built_html, chapter):
     assert target.read_bytes() == (CLASSROOM / "zips" / f"{chapter.slug}.zip").read_bytes()
 
 
+def test_the_primers_are_assignments_that_sort_before_chapter_1():
+    """Both primers are in the classroom edition, named to come first, titled as primers."""
+    primers = toc_primers(ROOT)
+    assert [p.slug for p in primers] == ["00a-primer-python", "00b-primer-statistics"]
+    names = sorted(p.name for p in (CLASSROOM / "zips").glob("*.zip"))
+    assert names[:3] == ["00a-primer-python.zip", "00b-primer-statistics.zip", "01-limiting-dilution.zip"]
+    for primer in primers:
+        student = student_notebook(primer)
+        assert student.cells[0].source.startswith("# Primer: "), student.cells[0].source
+        assert "Chapter 0" not in all_text(student)
+        with zipfile.ZipFile(CLASSROOM / "zips" / f"{primer.slug}.zip") as archive:
+            readme = archive.read("README.md").decode()
+        assert readme.startswith("# Primer: ") and "Chapter 0" not in readme
+    readme = (CLASSROOM / "README.md").read_text(encoding="utf-8")
+    assert "00a-primer-python" in readme and "00b-primer-statistics" in readme
+
+
+@pytest.mark.parametrize("primer", toc_primers(ROOT), ids=lambda p: p.slug)
+def test_make_grade_tells_a_primer_from_its_content_or_its_name(tmp_path, primer):
+    """A primer's notebook without metadata or check cells is found from its title, or its
+    file name with or without the 00a- prefix; ``--chapter primer-python`` names it."""
+    graders = grade.load_autograders(CLASSROOM / "autograder")
+    notebook = json.loads((CLASSROOM / "student" / f"{primer.slug}.ipynb").read_text(encoding="utf-8"))
+    notebook["metadata"] = {}
+    notebook["cells"] = [c for c in notebook["cells"] if "grader.check" not in "".join(c["source"])]
+    topic = primer.slug.split("-", 1)[1]  # primer-python
+    assert grade.detect_chapter(tmp_path / "homework.ipynb", notebook, graders) == (primer.slug, "title")
+    assert grade.detect_chapter(tmp_path / f"{topic}-jo.ipynb", None, graders) == (primer.slug, "file name")
+    assert grade.detect_chapter(tmp_path / "x.ipynb", None, graders, topic) == (primer.slug, "--chapter")
+    # a chapter's title still finds the chapter, not a primer
+    notebook["cells"][0]["source"] = "# Chapter 1. Counting"
+    assert grade.detect_chapter(tmp_path / "homework.ipynb", notebook, graders)[0] == "01-limiting-dilution"
+
+
 def test_instructor_guide_explains_editions_checks_grading_and_schedule(built_html):
     from bs4 import BeautifulSoup
 
@@ -517,7 +555,7 @@ def test_instructor_guide_explains_editions_checks_grading_and_schedule(built_ht
     rows = soup.select("table tbody tr")
     assert len([r for r in rows if re.match(r"^\d+$", r.find("td").get_text(strip=True))]) == 14
     for chapter in WRITTEN:
-        assert f"Chapter {chapter.number}:" in text
+        assert (chapter.slug if chapter.primer else f"Chapter {chapter.number}:") in text
         checks = source.declared_checks(chapter.source)
         assert f"automatic checks: {len(checks)}" in text
         hrefs = [a["href"] for a in soup.find_all("a", href=True)

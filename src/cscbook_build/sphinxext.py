@@ -35,7 +35,7 @@ from sphinx.util import logging as sphinx_logging
 
 from cscbook import data as book_data
 
-from .book import CHAPTER_DOC, assignment_href
+from .book import CHAPTER_DOC, assignment_href, assignment_slug
 from .signature import dependencies, find_data_folder, read_notebook_with_signature
 
 logger = sphinx_logging.getLogger(__name__)
@@ -143,7 +143,7 @@ def _insert_classroom_tables(app, docname, source):
 
 
 def _add_assignment_link(app, doctree, docname):
-    """"Download as an assignment" under the title of every chapter (HTML only).
+    """"Download as an assignment" under the title of every chapter and primer (HTML only).
 
     The link points at the chapter's student zip, which ``make assignments`` (run by
     ``make html``) writes to ``_build/html/assignments/`` after the build; a raw HTML
@@ -153,10 +153,11 @@ def _add_assignment_link(app, doctree, docname):
 
     if app.builder.format != "html":
         return
-    match = CHAPTER_DOC.match(docname)
-    if not match:
+    slug = assignment_slug(Path(app.confdir), docname)
+    if slug is None:
         return
-    href = assignment_href(docname, match["slug"])
+    href = assignment_href(docname, slug)
+    what = "chapter" if CHAPTER_DOC.match(docname) else "primer"
     guide = ""
     if INSTRUCTOR_GUIDE in app.env.found_docs:
         guide_href = app.builder.get_relative_uri(docname, INSTRUCTOR_GUIDE)
@@ -164,7 +165,7 @@ def _add_assignment_link(app, doctree, docname):
     html = (
         '<p class="cscbook-assignment">'
         f'<a href="{href}" download>Download as an assignment</a> '
-        "(a zip with the chapter as a notebook without the solutions, its data and automatic "
+        f"(a zip with the {what} as a notebook without the solutions, its data and automatic "
         f"checks, for Jupyter, JupyterHub or Colab).{guide}</p>"
     )
     section = next(iter(doctree.findall(nodes.section)), None)

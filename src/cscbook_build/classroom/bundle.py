@@ -102,7 +102,7 @@ def requirements(root: Path, modules: set[str], jupyter: bool = True) -> str:
 
 def student_readme(chapter: Chapter, title: str, datasets: list[str], checks: dict) -> str:
     name = f"{chapter.slug}.ipynb"
-    return f"""# Chapter {chapter.number}. {title}
+    return f"""# {chapter.heading(title)}
 
 An assignment from the open textbook *{BOOK_TITLE}*: the chapter as a notebook, with a
 cell for each exercise's answer and automatic checks for {len(checks)} of them.

@@ -160,14 +160,14 @@ def make_editions(chapter: Chapter, executed, checks: dict, references: Referenc
 
 def finish_notebook(chapter: Chapter, cells: list, edition: str, checks: dict, references: References):
     """Add the title, the edition banner, the grader set-up and the references."""
-    for cell in cells:  # "# Title" becomes "# Chapter N. Title"
-        if cell.cell_type == "markdown" and re.match(r"^# ", cell.source):
+    for cell in cells:  # "# Title" becomes "# Chapter N. Title" (a primer's "# Primer: ..." stays)
+        if cell.cell_type == "markdown" and re.match(r"^# ", cell.source) and not chapter.primer:
             cell.source = re.sub(r"^# ", f"# Chapter {chapter.number}. ", cell.source, count=1)
             break
     labels = list(checks)
     if edition == "student":
         banner = (
-            f"> **Student edition** of chapter {chapter.number} of *{BOOK_TITLE}*. "
+            f"> **Student edition** of {chapter.in_sentence} of *{BOOK_TITLE}*. "
             "Run the cells from the top (*Run All* works). Each exercise has a cell for your "
             "code and answer, marked `...`"
             + (f", and {len(labels)} exercises have an automatic check (`grader.check`) that "
@@ -180,7 +180,7 @@ def finish_notebook(chapter: Chapter, cells: list, edition: str, checks: dict, r
         )
     else:
         banner = (
-            f"> **Instructor edition (answer key)** of chapter {chapter.number} of *{BOOK_TITLE}*, "
+            f"> **Instructor edition (answer key)** of {chapter.in_sentence} of *{BOOK_TITLE}*, "
             "with the solutions and the automatic checks. Do not give this notebook to students."
         )
     banner += (

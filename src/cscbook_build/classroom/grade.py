@@ -3,8 +3,10 @@
 Every ``.ipynb`` file in the folder (any name, any depth) is one row of ``scores.csv``:
 
 1. **Which chapter.** ``--chapter`` if given; else the notebook's metadata; else its
-   content (the labels of its ``grader.check`` cells, its "# Chapter N." title); else
-   its file name. A notebook that is not JSON is an *invalid notebook*; one whose chapter
+   content (the labels of its ``grader.check`` cells, its "# Chapter N." title, or a
+   primer's title, "# Primer: ..."); else its file name. The primers before Part I are
+   graded as chapters are (slugs ``00a-primer-python``, ``00b-primer-statistics``;
+   ``--chapter primer-python`` works too). A notebook that is not JSON is an *invalid notebook*; one whose chapter
    cannot be told, an *unknown chapter*.
 2. **Run it, sandboxed.** The notebook's code cells run from the top in a fresh folder
    holding only the chapter's data and the ``cscbook`` package (from the instructor's
@@ -126,6 +128,19 @@ def cell_source(cell: dict) -> str:
     return "".join(source) if isinstance(source, list) else str(source)
 
 
+def raising_cells(notebook: dict) -> set[int]:
+    """Cells tagged ``raises-exception`` (Jupyter's tag, kept from the book, for a cell that
+    shows an error on purpose, as the Python primer's "Reading an error" does): their errors
+    are not counted."""
+    found = set()
+    for index, cell in enumerate(notebook["cells"]):
+        metadata = cell.get("metadata") if isinstance(cell, dict) else None
+        tags = metadata.get("tags") if isinstance(metadata, dict) else None
+        if isinstance(tags, list) and "raises-exception" in tags:
+            found.add(index)
+    return found
+
+
 def code_cells(notebook: dict) -> list[tuple[int, str]]:
     return [(index, cell_source(cell)) for index, cell in enumerate(notebook["cells"])
             if isinstance(cell, dict) and cell.get("cell_type") == "code"]
@@ -137,7 +152,8 @@ def detect_chapter(path: Path, notebook: dict | None, graders: dict[str, Autogra
     if override:
         if override in graders:
             return override, "--chapter"
-        matches = [s for s in graders if s.startswith(override) or s.split("-", 1)[0] == override.zfill(2)]
+        matches = [s for s in graders if s.startswith(override) or s.split("-", 1)[0] == override.zfill(2)
+                   or s.split("-", 1)[-1] == override]
         return (matches[0], "--chapter") if len(matches) == 1 else (None, f"--chapter {override} is no chapter")
     if notebook is not None:
         metadata = notebook.get("metadata") if isinstance(notebook.get("metadata"), dict) else {}
@@ -154,16 +170,24 @@ def detect_chapter(path: Path, notebook: dict | None, graders: dict[str, Autogra
             return max(scores, key=scores.get), "check labels"
         for cell in notebook["cells"][:5]:
             if isinstance(cell, dict) and cell.get("cell_type") == "markdown":
-                title = TITLE.search(cell_source(cell))
+                text = cell_source(cell)
+                title = TITLE.search(text)
                 if title:
                     slug = next((s for s, g in graders.items() if g.number == int(title[1])), None)
                     if slug:
                         return slug, "title"
+                # a primer keeps its own title ("# Primer: Python for this book")
+                slug = next((s for s, g in graders.items() if not g.number and g.title
+                             and re.search(rf"^#\s+{re.escape(g.title)}\s*$", text, re.MULTILINE)), None)
+                if slug:
+                    return slug, "title"
     name = path.name.lower()
     slug = next((s for s in graders if s in name), None)
+    if slug is None:  # a primer's name without its prefix: primer-python.ipynb
+        slug = next((s for s, g in graders.items() if not g.number and s.split("-", 1)[-1] in name), None)
     if slug is None:
         prefix = re.match(r"^(\d{1,2})[-_ ]", name)
-        slug = next((s for s, g in graders.items() if prefix and g.number == int(prefix[1])), None)
+        slug = next((s for s, g in graders.items() if prefix and g.number and g.number == int(prefix[1])), None)
     return (slug, "file name") if slug else (None, "cannot tell which chapter it is")
 
 
@@ -279,7 +303,9 @@ def grade_one(path: Path, notebook: dict, grader: Autograder, sandbox: Sandbox, 
             return Graded(row, output=outcome.output)
         checks = score_answers(grader.checks, report["answers"])
         total = sum(c.score for c in checks)
-        errors = [e for e in report.get("errors", []) if isinstance(e, list) and len(e) == 2]
+        expected = raising_cells(notebook)
+        errors = [e for e in report.get("errors", []) if isinstance(e, list) and len(e) == 2
+                  and e[0] not in expected]
         row.update(score=round(total, 4), errors=len(errors),
                    percent=round(100 * total / grader.possible, 1) if grader.possible else "")
         for check in checks:

@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..book import Chapter, assignment_href, datasets_used, toc_chapters
+from ..book import Chapter, assignment_href, datasets_used, toc_assignments, toc_chapters, toc_primers
 from ..study_time import study_time
 from .source import declared_checks
 
@@ -87,15 +87,18 @@ def _plain_objective(text: str, labels: dict[str, int] | None = None) -> str:
 
 
 def chapters_markdown(root: Path, docname: str) -> str:
-    """The instructor guide's section on each chapter: objectives, skills, exercises, checks."""
+    """The instructor guide's section on each primer and chapter: objectives, skills, exercises, checks."""
     lines = []
     labels = chapter_labels(root)
-    for chapter in toc_chapters(root):
+    for chapter in toc_assignments(root):
         if not chapter.exists():
             continue
         summary = chapter_summary(chapter)
         href = assignment_href(docname, chapter.slug)
-        lines.append(f"### Chapter {chapter.number}: {{doc}}`{summary['title']} </{chapter.docname}>`\n")
+        link = f"{{doc}}`{summary['title']} </{chapter.docname}>`"
+        # a primer's title says what it is ("Primer: ..."); its files are 00a-..., 00b-...
+        lines.append(f"### {link} (`{chapter.slug}`)\n" if chapter.primer
+                     else f"### Chapter {chapter.number}: {link}\n")
         verbs = [m for o in summary["objectives"] for m in re.findall(r"\*\*(\w+)\*\*", o)]
         if verbs:
             lines.append(f"**Skills:** {', '.join(dict.fromkeys(v.lower() for v in verbs))}.\n")
@@ -227,7 +230,8 @@ class Week:
     chapters: tuple[int, ...] = ()
 
 
-#: A 14-week term: an on-ramp week (the two primers), the chapters of each part, an
+#: A 14-week term: an on-ramp week (the two primers, handed out and graded as chapters
+#: are, or set as self-study before the term), the chapters of each part, an
 #: assessment week after Part I and after Part II, and a last week for the capstone and
 #: its report. With 19 chapters most weeks hold two; chapters 1 and 4, which the rest of
 #: Part I builds on, have a week each.
@@ -318,8 +322,15 @@ def schedule_markdown(root: Path) -> str:
     since_assessment: list[int] = []
     for number, week in enumerate(SCHEDULE, 1):
         if week.kind == "on-ramp":
-            out = "The {doc}`toolkit page </book/front/toolkit>`; the chapter 1 zip, to set up"
-            due = "A working set-up: the chapter 1 notebook run up to its first exercise"
+            primers = [p for p in toc_primers(root) if p.exists()]
+            out = "The {doc}`toolkit page </book/front/toolkit>`"
+            if primers:
+                out += "; the primers: " + "; ".join(_chapter_link(p) for p in primers)
+                due = (f"The primer notebook{'s' if len(primers) > 1 else ''} "
+                       f"({_workload(primers)} of measured work; students who already know "
+                       "Python or statistics may skip a primer and run its checks only)")
+            else:
+                due = "A working set-up: the chapter 1 notebook run up to its first exercise"
             activity = ("Course overview; open a notebook in Jupyter, JupyterHub or Colab, run it "
                         "top to bottom, run a check, read an error message")
         elif week.kind == "assessment":
@@ -366,6 +377,11 @@ def tracks_markdown(root: Path) -> str:
         lines.append(f"The capstone (chapter {capstone}) builds, directly or through other "
                      f"chapters, on {_chapter_list(needed)}: a course that keeps it keeps "
                      "those.\n")
+    primers = [p for p in toc_primers(root) if p.exists()]
+    if primers:
+        lines.append("Both tracks start with the on-ramp week and its primers ("
+                     + "; ".join(_chapter_link(p) for p in primers)
+                     + "), or set them as self-study before the first class.\n")
     for track in TRACKS:
         lines.append(f"### {track.name} ({len(track.chapters)} chapters)\n")
         lines.append(f"**Why:** {track.rationale[0].upper()}{track.rationale[1:]}\n")

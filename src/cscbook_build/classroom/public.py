@@ -191,7 +191,7 @@ def public_test_file(chapter: Chapter, declaration: dict, number: str = "") -> s
     passed = ("the answer has the right form and a plausible size; whether it is right is "
               "checked when your notebook is graded")
     lines = [
-        f'"""Public check of exercise {label} (chapter {chapter.number}): the form and size of the answer.',
+        f'"""Public check of exercise {label} ({chapter.in_sentence}): the form and size of the answer.',
         "",
         "It tells you whether your answer has the right type, length or keys, sign and order of",
         "magnitude, and names common slips (a percentage for a fraction, a unit off by 1000, 1/x).",
