@@ -21,6 +21,8 @@ import zipfile
 
 import pytest
 
+from cscbook_build.classroom import bundle
+
 from .conftest import BUILD
 
 SLUG = "01-limiting-dilution"
@@ -77,3 +79,7 @@ def test_a_fresh_environment_from_the_readme_runs_the_blank_notebook(tmp_path):
                                        capture_output=True, text=True).stdout.strip()}
     (BUILD / "student-env.json").write_text(json.dumps(record) + "\n", encoding="utf-8")
     print(record)
+    # the README's figure is right, and the environment stays light (at most 700 MB)
+    assert abs(record["size_mb"] - bundle.ENVIRONMENT_MB) <= 0.25 * bundle.ENVIRONMENT_MB, record
+    assert f"about {bundle.ENVIRONMENT_MB} MB" in (tmp_path / "README.md").read_text(encoding="utf-8")
+    assert record["size_mb"] <= 700, record

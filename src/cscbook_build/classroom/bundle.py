@@ -41,6 +41,9 @@ EXTRA_PINS = {"jupyterlab": "jupyterlab==4.6.6"}
 # Every pin has wheels for these versions (pip download --only-binary=:all: --python-version);
 # pandas 3 and NumPy 2.4 need Python 3.11 or later.
 PYTHON_VERSIONS = ("3.11", "3.14")
+# The size of that environment (measured, with Python 3.11 on Linux, by
+# tests/test_student_env.py, which fails if it is more than 25% off).
+ENVIRONMENT_MB = 600
 
 
 def restricted_datapackage(root: Path, names: list[str]) -> tuple[dict, list[str]]:
@@ -119,7 +122,7 @@ whether an answer is right is decided when your notebook is graded.
 ## How to open it
 
 You need Python {PYTHON_VERSIONS[0]} to {PYTHON_VERSIONS[1]} (`python3 --version`). The requirements are
-the packages the notebook uses and JupyterLab, about 650 MB; no grading software.
+the packages the notebook uses and JupyterLab, about {ENVIRONMENT_MB} MB; no grading software.
 
 - **Your laptop** (Linux or macOS; on Windows write `py` for `python3` and
   `.venv\\Scripts\\activate` for the `source` line): unzip this folder, then in a terminal
