@@ -12,7 +12,7 @@ import os
 import re
 import shutil
 import subprocess
-from functools import lru_cache
+from functools import cache, lru_cache
 
 import pytest
 import yaml
@@ -311,3 +311,136 @@ def test_code_folded_on_the_website_is_printed(chapter):
     for code in folded_cells(chapter):
         for line in code.splitlines():
             assert line in printed, f"{chapter.docname}: folded code missing from the PDF: {line}"
+
+
+# --- The printed page (issue 17) ------------------------------------------------------
+
+
+@lru_cache(maxsize=1)
+def page_labels() -> list[str]:
+    from pypdf import PdfReader
+
+    return list(PdfReader(str(PDF)).page_labels)
+
+
+@cache
+def page_lines(number: int) -> tuple[str, ...]:
+    """The non-empty lines of PDF page ``number`` (1-based), as laid out on the page."""
+    out = subprocess.run(["pdftotext", "-layout", "-f", str(number), "-l", str(number), str(PDF), "-"],
+                         check=True, capture_output=True, text=True).stdout
+    return tuple(line.strip() for line in out.splitlines() if line.strip())
+
+
+def toc_entries() -> list[tuple[str, str, int]]:
+    """(kind, title, first PDF page) of every part and chapter in the PDF's contents."""
+    toc = (LATEX / "cscbook.toc").read_text(encoding="utf-8")
+    labels = page_labels()
+    front = labels.index("i")  # arabic labels before it are the title page's
+
+    def number(label: str) -> int:
+        return labels.index(label, front if label.isdigit() else 0) + 1
+
+    return [
+        (kind, name, number(first))
+        for kind, name, first in re.findall(
+            r"\\contentsline \{(part|chapter)\}\{(?:\\numberline \{\w+\})?(.*?)\}\{(\w+)\}", toc)
+    ]
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "chapter 13 still ends on a page of 3 lines: the break falls in the glue after the code "
+    "output that precedes its last solution paragraph, before the \\nopagebreak (issue 17)"))
+def test_no_chapter_ends_on_a_page_of_three_lines_or_fewer():
+    entries = toc_entries()
+    short = []
+    for position, (kind, name, first) in enumerate(entries):
+        if kind != "chapter" or position + 1 == len(entries):
+            continue
+        last = entries[position + 1][2] - 1
+        while last > first and not page_lines(last):  # a blank left page
+            last -= 1
+        if last <= first:
+            continue
+        body = page_lines(last)[1:]  # below the running head
+        if len(body) <= 3:
+            short.append(f"{name}: page {page_labels()[last - 1]} holds {len(body)} lines")
+    assert short == []
+
+
+def test_no_page_is_blank_but_for_its_running_head():
+    # a blank left page before a right-hand start is wholly blank
+    for number, label in enumerate(page_labels(), start=1):
+        if number > 2:  # after the title page and its back
+            assert len(page_lines(number)) != 1, f"page {label} is blank but for its head"
+
+
+def test_running_heads_on_every_page_but_part_and_chapter_openers():
+    from pypdf import PdfReader
+
+    labels = page_labels()
+    openers = {first for _, _, first in toc_entries()}
+    reader = PdfReader(str(PDF))
+    missing = []
+    for number in range(labels.index("i") + 2, len(labels) + 1):
+        if number in openers or reader.pages[number - 1].get("/Rotate", 0) or not page_lines(number):
+            continue
+        head = page_lines(number)[0].split()
+        # the page number and the chapter or section on one line
+        if labels[number - 1] not in (head[0].lower(), head[-1].lower()) or len(head) < 2:
+            missing.append(labels[number - 1])
+    assert missing == [], f"pages without a running head: {missing[:20]}"
+
+
+def test_part_pages_use_the_heading_family():
+    # chapter and section headings are sans serif (Sphinx's \py@HeaderFamily); so are parts
+    parts = [first for kind, _, first in toc_entries() if kind == "part"]
+    assert parts
+    for number in parts:
+        out = subprocess.run(["pdffonts", "-f", str(number), "-l", str(number), str(PDF)],
+                             check=True, capture_output=True, text=True).stdout
+        fonts = [row.split()[0] for row in out.splitlines()[2:]]
+        assert fonts and not [f for f in fonts if "Serif" in f], (
+            f"part page {page_labels()[number - 1]} uses {fonts}")
+
+
+def test_figures_stay_where_their_code_is():
+    # A floating figure can land between the two halves of a code cell or output split
+    # across pages; every figure is placed where it stands ([H]).
+    tex = TEX.read_text(encoding="utf-8")
+    placements = re.findall(r"\\begin\{figure\}\[(\w*)\]", tex)
+    assert placements and set(placements) == {"H"}, sorted(set(placements))
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "one table (csc_fraction_chemo, landscape: 'anthracycline-based' is longer than a "
+    "wrapped column's 16 characters) is still shrunk to 7.3 pt "
+    "(issue 17)"))
+def test_no_table_is_printed_below_8pt():
+    sizes = [float(s) for s in re.findall(r"cscbook table font: (\d+\.?\d*) ?pt", log_text())]
+    assert len(sizes) == TEX.read_text(encoding="utf-8").count(TABLE_MARKER), (
+        "every table reports its size of type in the LaTeX log")
+    assert min(sizes) >= 8.0, f"{sum(s < 8 for s in sizes)} tables below 8 pt, smallest {min(sizes)} pt"
+
+
+def test_one_table_style():
+    # Markdown tables (the data catalogue) and notebook tables: booktabs rules, no
+    # coloured rows, column labels in bold text type
+    tex = TEX.read_text(encoding="utf-8")
+    assert r"\PassOptionsToPackage{colorrows}{sphinx}" not in tex
+    assert r"\PassOptionsToPackage{booktabs}{sphinx}" in tex
+    style = (LATEX / "cscbook.sty").read_text(encoding="utf-8")
+    assert r"\protected\def\sphinxstyletheadfamily{\bfseries}" in style
+
+
+def test_wrapped_code_lines_carry_no_break_markers():
+    arrows, spaces = pdf_text().count("\u21aa"), pdf_text().count("\u2423")
+    assert (arrows, spaces) == (0, 0), f"{arrows} hooked arrows, {spaces} visible spaces mark wrapped lines"
+
+
+def test_title_page_is_dated_from_the_release():
+    from cscbook_build.pdf import release_of, title_page_date
+
+    release = release_of(ROOT / "CITATION.cff")
+    assert release is not None
+    title_page = " ".join(page_lines(1))
+    assert title_page_date(*release) in title_page, title_page

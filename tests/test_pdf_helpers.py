@@ -25,7 +25,7 @@ def test_a_dataframe_becomes_a_booktabs_table_with_numbers_right_aligned():
     assert r"\toprule" in latex and r"\midrule" in latex and r"\bottomrule" in latex
     assert r"\textbf{cells\_injected}" in latex  # header, escaped
     assert "0.125" in latex and "0.500" in latex  # pandas' own formatting, as on the website
-    assert r"max width=\linewidth" in latex
+    assert r"\begin{cscbookfit}" in latex  # shrunk only if LaTeX finds it too wide, and logged
 
 
 def test_special_characters_are_escaped():
@@ -67,10 +67,31 @@ def test_a_wide_table_with_prose_wraps_the_prose_instead_of_shrinking():
     assert r">{\raggedright\arraybackslash}X" in latex
 
 
-def test_a_wide_table_of_numbers_is_shrunk_to_the_line():
+def test_a_table_too_wide_even_for_a_landscape_page_is_shrunk_and_reports_its_size():
     frame = pd.DataFrame(np.arange(40).reshape(2, 20) * 1000.5)
     latex = latex_of(frame)
-    assert r"max width=\linewidth" in latex and r"\footnotesize" in latex
+    assert r"\begin{cscbookfit}" in latex and r"\scriptsize" in latex
+    assert r"\begin{landscape}" in latex
+
+
+def test_a_moderately_wide_table_is_set_smaller_not_shrunk():
+    frame = pd.DataFrame(np.arange(18).reshape(2, 9) * 1000.5)  # about 90 characters
+    latex = latex_of(frame)
+    assert r"\footnotesize" in latex and "landscape" not in latex
+
+
+def test_long_column_labels_are_stacked_when_the_table_is_too_wide():
+    frame = pd.DataFrame({f"event_free_high_{i}": [1, 2] for i in range(8)})
+    latex = latex_of(frame)
+    assert r"\textbf{event\_free\_high\_0}" not in latex
+    assert r"\begin{tabular}[b]{@{}r@{}}\textbf{event\_} \\ \textbf{free\_} \\ \textbf{high\_0}\end{tabular}" in latex
+    assert "landscape" not in latex
+
+
+def test_a_table_in_a_box_never_turns_the_page():
+    frame = pd.DataFrame(np.arange(40).reshape(2, 20) * 1000.5)
+    table = parse_html_table(frame.to_html())
+    assert "landscape" not in table_to_latex(table, allow_landscape=False)
 
 
 def test_a_long_frame_becomes_a_longtable_with_a_repeated_header():

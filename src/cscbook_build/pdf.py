@@ -105,7 +105,73 @@ class HtmlTablesToLatex(SphinxPostTransform):
             table = parse_html_table(html)
             if table is None:
                 continue
-            bundle.replace_self(raw_latex(table_to_latex(table)))
+            boxed = any(isinstance(a, (nodes.Admonition, nodes.table)) or any(
+                            kind in type(a).__name__ for kind in ("solution", "exercise"))
+                        for a in _ancestors(bundle))
+            latex = table_to_latex(table, allow_landscape=not boxed)
+            cell = next((a for a in _ancestors(bundle) if isinstance(a, nodes.container)
+                         and a.get("nb_element") == "cell_code"), None)
+            if r"\begin{landscape}" in latex and cell is not None and cell.parent is not None:
+                # a landscape page cannot start inside the output's environment: the
+                # table follows the cell instead
+                bundle.parent.remove(bundle)
+                cell.parent.insert(cell.parent.index(cell) + 1, raw_latex(latex))
+            else:
+                bundle.replace_self(raw_latex(latex))
+
+
+# --- Code cells that fit on a page are not split -------------------------------------
+
+
+class KeepShortCodeTogether(SphinxPostTransform):
+    """Start a code cell on a new page when it would otherwise be split and fits on one.
+
+    Sphinx breaks a long code block or output across pages ("continued on next
+    page"); for a cell of a few lines the break only costs the reader a page turn.
+    Before a cell whose input and text outputs add up to at most ``MAX_LINES`` lines,
+    and before each such block of a longer cell, a ``\needspace`` asks for room
+    for all of it. Code inside boxes (exercises, solutions) is left alone: a box is
+    typeset before it is placed, so there is no page to ask.
+    """
+
+    default_priority = 800
+    formats = ("latex",)
+    MAX_LINES = 24
+
+    def run(self, **kwargs) -> None:
+        def is_cell(node):
+            return isinstance(node, nodes.container) and node.get("nb_element") == "cell_code"
+
+        for cell in list(self.document.findall(is_cell)):
+            if cell.parent is None or any(
+                isinstance(a, (nodes.Admonition, nodes.table)) or any(
+                    kind in type(a).__name__ for kind in ("solution", "exercise"))
+                for a in _ancestors(cell)
+            ):
+                continue
+            blocks = list(cell.findall(nodes.literal_block))
+            if any(True for _ in cell.findall(nodes.image)) or not blocks:
+                self.keep(blocks)
+                continue
+            total = sum(self.lines(b) + 2 for b in blocks)
+            if total <= self.MAX_LINES:
+                cell.parent.insert(cell.parent.index(cell), self.need(total))
+            else:
+                self.keep(blocks)
+
+    @staticmethod
+    def lines(block) -> int:
+        return block.astext().count("\n") + 1
+
+    def keep(self, blocks) -> None:
+        for block in blocks:
+            size = self.lines(block) + 2
+            if size <= self.MAX_LINES and block.parent is not None:
+                block.parent.insert(block.parent.index(block), self.need(size))
+
+    @staticmethod
+    def need(lines: int) -> nodes.raw:
+        return raw_latex(rf"\needspace{{{lines}\baselineskip}}" + "\n")
 
 
 # --- Folded code in print ---------------------------------------------------------
@@ -359,6 +425,12 @@ class BookStructure(SphinxPostTransform):
         for solution in solutions:
             solution.parent.remove(solution)
             block += solution
+            # A short closing paragraph stays with what comes before it: alone, it would
+            # be all of the chapter's last page (widow lines: visit_solution_node).
+            last = ([None] + list(solution.findall(nodes.paragraph)))[-1]
+            if last is not None and last.parent is not None and last.parent.index(last) > 0 \
+                    and last.parent[-1] is last:
+                last.parent.insert(last.parent.index(last), raw_latex("\\nopagebreak\n"))
             exercise = exercises.get(solution.get("target_label"))
             if exercise is not None and exercise.parent is not None:
                 pointer = raw_latex(
@@ -380,11 +452,14 @@ def visit_solution_node(self, node) -> None:
         rf"\phantomsection\label{{{docname}:{node['label']}}}"
         rf"\label{{{solution_latex_label(node)}}}" + "\n"
     )
-    self.body.append("\n" + r"\needspace{6\baselineskip}\begin{sphinxadmonition}{tip}")
+    # A box split across pages never leaves fewer than four lines of a paragraph for the
+    # next page: at a chapter's end that page would hold nothing else.
+    self.body.append("\n" + r"\begingroup\widowpenalties 4 10000 10000 10000 0\relax"
+                     r"\needspace{6\baselineskip}\begin{sphinxadmonition}{tip}")
 
 
 def depart_solution_node(self, node) -> None:
-    self.body.append(r"\end{sphinxadmonition}" + "\n")
+    self.body.append(r"\end{sphinxadmonition}\endgroup" + "\n")
 
 
 class BibliographyInPlace(SphinxPostTransform):
@@ -423,6 +498,47 @@ class BibliographyInPlace(SphinxPostTransform):
         self.document.remove(bibliography)
         name = tex_escape(title, latex_engine="xelatex")
         page.replace(section, [raw_latex(rf"\renewcommand{{\bibname}}{{{name}}}" + "\n"), bibliography])
+
+
+# --- The title page ----------------------------------------------------------------
+
+
+def release_of(citation: Path) -> tuple[str, str] | None:
+    """The version and release date (``date-released``, ISO) that CITATION.cff gives."""
+    import yaml
+
+    if not citation.is_file():
+        return None
+    data = yaml.safe_load(citation.read_text(encoding="utf-8")) or {}
+    version, released = data.get("version"), data.get("date-released")
+    if not version or not released:
+        return None
+    return str(version), str(released)
+
+
+def title_page_date(version: str, released: str) -> str:
+    """The title page's date line: "Version 0.1.0, 27 November 2026"."""
+    import datetime
+
+    day = datetime.date.fromisoformat(released)
+    return f"Version {version}, {day.day} {day:%B} {day.year}"
+
+
+def _date_from_citation(app) -> None:
+    """Date the title page from the release in CITATION.cff, not from the build day.
+
+    Sphinx dates it ``today`` (with SOURCE_DATE_EPOCH, the fixed epoch of the
+    reproducible build: "Jan 01, 2026"). The book's date is its release. Only for
+    the LaTeX builder: the website has no title page.
+    """
+    if app.builder.name != "latex":
+        return
+    for folder in (Path(app.srcdir), *Path(app.srcdir).parents[:2]):
+        release = release_of(folder / "CITATION.cff")
+        if release is not None:
+            app.config.today = title_page_date(*release)
+            app.builder.context["date"] = app.config.today  # filled in before this event
+            return
 
 
 # --- Builders sharing one environment ------------------------------------------------
@@ -471,12 +587,14 @@ def setup(app):
     app.add_node(solution_node, override=True, latex=(visit_solution_node, depart_solution_node))
     app.add_post_transform(HtmlTablesToLatex)
     app.add_post_transform(FoldedCodeInPrint)
+    app.add_post_transform(KeepShortCodeTogether)
     app.add_post_transform(PrintableDoiLinks)
     app.add_post_transform(PlainCitationsInCaptions)
     app.add_post_transform(GlossaryTermsInIndex)
     app.add_post_transform(IntroAsChapter)
     app.add_post_transform(BookStructure)
     app.add_post_transform(BibliographyInPlace)
+    app.connect("builder-inited", _date_from_citation)
     app.connect("env-before-read-docs", _remember_pages_read_by_another_builder)
     app.connect("env-get-outdated", _reread_for_html)
     app.connect("build-finished", _forget_reread)

@@ -170,9 +170,15 @@ def _grid(rows: list[list[Cell]]) -> list[list[Cell | None]]:
 
 
 # Characters (column padding included) that fit on a line of a code cell's output in
-# \small type; a wider table is set smaller, wrapped or shrunk to the line.
+# \small type (10 pt), \footnotesize (9 pt) and \scriptsize (8 pt, the smallest type the
+# book prints); a wider table stacks its column labels, wraps its prose columns or turns
+# the page (a landscape page holds LANDSCAPE times as many characters a line).
 SMALL_LINE = 80
 FOOTNOTESIZE_LINE = 92
+SCRIPTSIZE_LINE = 102
+SIZES = ((r"\small", SMALL_LINE), (r"\footnotesize", FOOTNOTESIZE_LINE), (r"\scriptsize", SCRIPTSIZE_LINE))
+LANDSCAPE = 1.5
+WRAPPED_MIN = 16  # characters a line of a wrapped prose column holds at least
 NUMBER = re.compile(r"^[-+−]?(\d[\d,_ ]*)?(\.\d+)?([eE][-+]?\d+)?%?$")
 MISSING_VALUES = {"", "\u2014", "NaN", "nan", "<NA>", "NaT", "None", "...", "…", "inf", "-inf"}
 
@@ -186,8 +192,32 @@ def _cell_latex(cell: Cell, bold: bool) -> str:
     return rf"\textbf{{{text}}}" if bold and text else text
 
 
-def table_to_latex(table: HtmlTable) -> str:
-    """LaTeX for a parsed HTML table: booktabs rules, a longtable when it is long."""
+def stack_label(text: str, width: int) -> list[str]:
+    """A column label broken after its underscores (or at spaces) into lines of about ``width``.
+
+    "event_free_high" over a column of 4-character numbers becomes "event_", "free_",
+    "high": the label no longer sets the column's width, and it still reads as the
+    column's name in the code.
+    """
+    pieces = re.findall(r"[^_ ]+_*|[_ ]+", text)
+    lines: list[str] = []
+    for piece in pieces:
+        if lines and len(lines[-1]) + len(piece.rstrip()) <= width:
+            lines[-1] += piece
+        else:
+            lines.append(piece.lstrip())
+    return [line.rstrip() for line in lines if line.strip()] or [text]
+
+
+def table_to_latex(table: HtmlTable, allow_landscape: bool = True) -> str:
+    """LaTeX for a parsed HTML table: booktabs rules, a longtable when it is long.
+
+    The type is \\small when the table fits the line, else \\footnotesize or
+    \\scriptsize (8 pt); a table too wide for that stacks its column labels, wraps its
+    prose columns, and at last turns its page to landscape (not inside a box, where
+    ``allow_landscape`` is false), so that no table is shrunk below 8 pt. The LaTeX
+    reports the size each table is printed at (``cscbook table font`` in the log).
+    """
     head = _grid(table.head)
     body = _grid(table.body)
     ncols = max([len(r) for r in head + body] or [0])
@@ -203,24 +233,72 @@ def table_to_latex(table: HtmlTable) -> str:
         values = [row[c].text for row in body if row[c] is not None]
         numeric = not index_cols[c] and values and all(_is_number(v) for v in values)
         align.append("r" if numeric else "l")
-    widths = [
-        max([len(row[c].text) for row in head + body if row[c] is not None] or [0])
-        for c in range(ncols)
-    ]
-    estimate = sum(widths) + 2 * ncols  # characters, column padding included
-    size = r"\small" if estimate <= SMALL_LINE else r"\footnotesize"
-    # A table too wide for the line, with long prose in some columns (a "meaning" or
-    # "note" column), wraps those columns rather than shrinking the whole table.
-    wrapped = []
-    if estimate > SMALL_LINE:
-        wide_text = [c for c in range(ncols) if align[c] == "l" and not index_cols[c] and widths[c] > 24]
-        fixed = sum(widths[c] for c in range(ncols) if c not in wide_text) + 2 * ncols
-        for font, capacity in ((r"\small", SMALL_LINE), (r"\footnotesize", FOOTNOTESIZE_LINE)):
-            if wide_text and fixed <= capacity - 22 * len(wide_text):
-                wrapped, size = wide_text, font
-                break
 
-    def line(row: list[Cell | None], header_row: bool) -> str:
+    def widths_of(rows):
+        return [
+            max([len(row[c].text) for row in rows if row[c] is not None] or [0])
+            for c in range(ncols)
+        ]
+
+    widths = widths_of(head + body)
+    estimate = sum(widths) + 2 * ncols  # characters, column padding included
+    # Too wide for the line: column labels (single-column header cells) are stacked
+    # over as many lines as needed to be about as wide as their column's values.
+    stacked: dict[tuple[int, int], list[str]] = {}
+    if estimate > SMALL_LINE:
+        body_widths = widths_of(body)
+        for r, row in enumerate(head):
+            for c, cell in enumerate(row):
+                if cell is None or (c + 1 < ncols and row[c + 1] is None) or len(cell.text) <= 6:
+                    continue
+                lines = stack_label(cell.text, max(body_widths[c], 6))
+                if len(lines) > 1:
+                    stacked[(r, c)] = lines
+        widths = [
+            max([body_widths[c]] + [
+                max(len(x) for x in stacked[(r, c)]) if (r, c) in stacked
+                else len(row[c].text) if row[c] is not None else 0
+                for r, row in enumerate(head)
+            ])
+            for c in range(ncols)
+        ]
+        estimate = sum(widths) + 2 * ncols
+    def wraps(c: int) -> bool:
+        """A column of prose: wider than WRAPPED_MIN, and no word longer than that."""
+        words = [w for row in body if row[c] is not None for w in re.split(r"[\s/]+", row[c].text)]
+        return (align[c] == "l" and not index_cols[c] and widths[c] > WRAPPED_MIN
+                and max((len(w) for w in words), default=0) <= WRAPPED_MIN)
+
+    wide_text = [c for c in range(ncols) if wraps(c)]
+    fixed = sum(widths[c] for c in range(ncols) if c not in wide_text) + 2 * ncols
+
+    def layout(factor: float):
+        """(size, wrapped columns, characters a wrapped column holds), or None."""
+        for font, capacity in SIZES:
+            capacity = int(capacity * factor)
+            if estimate <= capacity:
+                return font, [], 0
+            if wide_text and fixed <= capacity - WRAPPED_MIN * len(wide_text):
+                return font, wide_text, (capacity - fixed) / len(wide_text) / capacity
+        return None
+
+    landscape = False
+    chosen = layout(1.0)
+    if chosen is None and allow_landscape:
+        # too wide for an upright page even at 8 pt: turn the page (and shrink what
+        # still does not fit, which the log reports)
+        chosen = layout(LANDSCAPE)
+        landscape = True
+    size, wrapped, share = chosen or (r"\scriptsize", [], 0)
+    long = len(body) > 30
+
+    def header_text(r: int, c: int, cell: Cell) -> str:
+        if (r, c) not in stacked:
+            return _cell_latex(cell, bold=True)
+        lines = [_cell_latex(Cell(x, True), bold=True) for x in stacked[(r, c)]]
+        return r"\begin{tabular}[b]{@{}" + align[c] + "@{}}" + r" \\ ".join(lines) + r"\end{tabular}"
+
+    def line(r: int, row: list[Cell | None], header_row: bool) -> str:
         out = []
         c = 0
         while c < ncols:
@@ -230,21 +308,33 @@ def table_to_latex(table: HtmlTable) -> str:
                 span += 1
             if cell is None:
                 out.append("")
+            elif header_row:
+                text = header_text(r, c, cell)
+                out.append(rf"\multicolumn{{{span}}}{{c}}{{{text}}}" if span > 1 else text)
             else:
-                text = _cell_latex(cell, bold=header_row or index_cols[c])
-                if span > 1:
-                    text = rf"\multicolumn{{{span}}}{{c}}{{{text}}}"
-                out.append(text)
+                text = _cell_latex(cell, bold=index_cols[c])
+                # a wrapped column may break after a slash ("epirubicin/cyclophosphamide")
+                out.append(text.replace("/", r"/\allowbreak{}") if c in wrapped else text)
             c += span
         return " & ".join(out) + r" \\"
 
-    head_lines = [line(r, True) for r in head]
-    body_lines = [line(r, False) for r in body]
-    spec = "@{}" + "".join(
-        r">{\raggedright\arraybackslash}X" if c in wrapped else align[c] for c in range(ncols)
-    ) + "@{}"
-    out = [TABLE_MARKER, r"\begin{cscbooktable}{" + size + "}"]
-    if len(body) > 30:
+    head_lines = [line(r, row, True) for r, row in enumerate(head)]
+    body_lines = [line(r, row, False) for r, row in enumerate(body)]
+
+    def column(c: int) -> str:
+        if c not in wrapped:
+            return align[c]
+        if long:  # longtable has no X columns
+            return rf">{{\raggedright\arraybackslash}}p{{{share:.3f}\linewidth}}"
+        return r">{\raggedright\arraybackslash}X"
+
+    spec = "@{}" + "".join(column(c) for c in range(ncols)) + "@{}"
+    out = [TABLE_MARKER]
+    if landscape:
+        out.append(r"\begin{landscape}")
+    out.append(r"\begin{cscbooktable}{" + size + "}")
+    if long:
+        out.append(r"\cscbooktablefont")
         out.append(r"\begin{longtable}{" + spec + "}")
         if table.caption:
             out.append(r"\caption*{" + tex_escape(table.caption, latex_engine="xelatex") + r"}\\")
@@ -261,9 +351,10 @@ def table_to_latex(table: HtmlTable) -> str:
         if table.caption:
             out.append(r"\cscbooktablecaption{" + tex_escape(table.caption, latex_engine="xelatex") + "}")
         if wrapped:
+            out.append(r"\cscbooktablefont")
             out.append(r"\begin{tabularx}{\linewidth}{" + spec + "}")
         else:
-            out.append(r"\begin{adjustbox}{max width=\linewidth}")
+            out.append(r"\begin{cscbookfit}")
             out.append(r"\begin{tabular}{" + spec + "}")
         out.append(r"\toprule")
         out += head_lines
@@ -275,8 +366,10 @@ def table_to_latex(table: HtmlTable) -> str:
             out.append(r"\end{tabularx}")
         else:
             out.append(r"\end{tabular}")
-            out.append(r"\end{adjustbox}")
+            out.append(r"\end{cscbookfit}")
     if table.after:
         out.append(r"\cscbooktablenote{" + tex_escape(table.after, latex_engine="xelatex") + "}")
     out.append(r"\end{cscbooktable}")
+    if landscape:
+        out.append(r"\end{landscape}")
     return "\n".join(out) + "\n"
