@@ -411,10 +411,6 @@ def test_figures_stay_where_their_code_is():
     assert placements and set(placements) == {"H"}, sorted(set(placements))
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "one table (csc_fraction_chemo, landscape: 'anthracycline-based' is longer than a "
-    "wrapped column's 16 characters) is still shrunk to 7.3 pt "
-    "(issue 17)"))
 def test_no_table_is_printed_below_8pt():
     sizes = [float(s) for s in re.findall(r"cscbook table font: (\d+\.?\d*) ?pt", log_text())]
     assert len(sizes) == TEX.read_text(encoding="utf-8").count(TABLE_MARKER), (

@@ -67,6 +67,20 @@ def test_a_wide_table_with_prose_wraps_the_prose_instead_of_shrinking():
     assert r">{\raggedright\arraybackslash}X" in latex
 
 
+def test_a_prose_column_with_a_long_compound_word_wraps_at_its_hyphen():
+    # "anthracycline-based" (19 characters) once kept its column from wrapping, and the
+    # table (chapter 8's csc_fraction_chemo) was shrunk below 8 pt
+    frame = pd.DataFrame({
+        "study": ["Lee 2011", "Tanei 2009"], "patients": [92, 108], "before": [4.8, 6.1], "after": [9.9, 8.2],
+        "regimen": ["anthracycline-based then taxane-based neoadjuvant chemotherapy, four cycles each",
+                    "paclitaxel followed by fluorouracil/epirubicin/cyclophosphamide, four cycles each"],
+    })
+    latex = latex_of(frame)
+    assert r">{\raggedright\arraybackslash}X" in latex and "adjustbox" not in latex
+    assert r"anthracycline\sphinxhyphen{}\allowbreak{}based" in latex
+    assert r"fluorouracil/\allowbreak{}epirubicin" in latex
+
+
 def test_a_table_too_wide_even_for_a_landscape_page_is_shrunk_and_reports_its_size():
     frame = pd.DataFrame(np.arange(40).reshape(2, 20) * 1000.5)
     latex = latex_of(frame)

@@ -179,6 +179,10 @@ SCRIPTSIZE_LINE = 102
 SIZES = ((r"\small", SMALL_LINE), (r"\footnotesize", FOOTNOTESIZE_LINE), (r"\scriptsize", SCRIPTSIZE_LINE))
 LANDSCAPE = 1.5
 WRAPPED_MIN = 16  # characters a line of a wrapped prose column holds at least
+# where a wrapped column's text may break: spaces, after a slash, after a compound's hyphen
+BREAKS = re.compile(r"[\s/]+|(?<=[A-Za-z])-(?=[A-Za-z])")
+# (in the escaped text, where Sphinx writes a hyphen as \sphinxhyphen{})
+COMPOUND_HYPHEN = re.compile(r"(?<=[A-Za-z])\\sphinxhyphen\{\}(?=[A-Za-z])")
 NUMBER = re.compile(r"^[-+−]?(\d[\d,_ ]*)?(\.\d+)?([eE][-+]?\d+)?%?$")
 MISSING_VALUES = {"", "\u2014", "NaN", "nan", "<NA>", "NaT", "None", "...", "…", "inf", "-inf"}
 
@@ -265,7 +269,7 @@ def table_to_latex(table: HtmlTable, allow_landscape: bool = True) -> str:
         estimate = sum(widths) + 2 * ncols
     def wraps(c: int) -> bool:
         """A column of prose: wider than WRAPPED_MIN, and no word longer than that."""
-        words = [w for row in body if row[c] is not None for w in re.split(r"[\s/]+", row[c].text)]
+        words = [w for row in body if row[c] is not None for w in BREAKS.split(row[c].text)]
         return (align[c] == "l" and not index_cols[c] and widths[c] > WRAPPED_MIN
                 and max((len(w) for w in words), default=0) <= WRAPPED_MIN)
 
@@ -313,8 +317,11 @@ def table_to_latex(table: HtmlTable, allow_landscape: bool = True) -> str:
                 out.append(rf"\multicolumn{{{span}}}{{c}}{{{text}}}" if span > 1 else text)
             else:
                 text = _cell_latex(cell, bold=index_cols[c])
-                # a wrapped column may break after a slash ("epirubicin/cyclophosphamide")
-                out.append(text.replace("/", r"/\allowbreak{}") if c in wrapped else text)
+                # a wrapped column may break after a slash ("epirubicin/cyclophosphamide") or
+                # the hyphen of a compound ("anthracycline-based")
+                if c in wrapped:
+                    text = COMPOUND_HYPHEN.sub(r"\\sphinxhyphen{}\\allowbreak{}", text.replace("/", r"/\allowbreak{}"))
+                out.append(text)
             c += span
         return " & ".join(out) + r" \\"
 
