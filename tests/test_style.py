@@ -9,7 +9,17 @@ import sys
 import matplotlib as mpl
 import pytest
 
-from cscbook.style import COLORS, LINESTYLES, MARKERS, OKABE_ITO, population_style, use_book_style
+from cscbook.style import (
+    COLORS,
+    FIGURE_WIDTH,
+    LINESTYLES,
+    MARKERS,
+    MIN_FONT_PT,
+    OKABE_ITO,
+    population_style,
+    smallest_font_pt,
+    use_book_style,
+)
 
 
 def test_every_population_colour_comes_from_the_okabe_ito_palette():
@@ -45,21 +55,49 @@ def test_notebook_figures_are_png_for_the_website_and_pdf_for_print():
         "from cscbook.style import use_book_style\n"
         "use_book_style()\n"
         "import matplotlib.pyplot as plt\n"
-        "fig, ax = plt.subplots(); ax.plot([1, 2], [3, 4])\n"
+        "fig, ax = plt.subplots(); ax.plot([1, 2], [3, 4], label='a'); ax.legend(fontsize=8)\n"
         "data, _ = shell.display_formatter.format(fig)\n"
         "import base64, io; from PIL import Image\n"
         "png = data['image/png']\n"
-        "width = Image.open(io.BytesIO(png if isinstance(png, bytes) else base64.b64decode(png))).width\n"
-        "print(width, ' '.join(sorted(data)))\n"
+        "image = Image.open(io.BytesIO(png if isinstance(png, bytes) else base64.b64decode(png)))\n"
+        "print(image.width, image.text['cscbook:min-font-pt'], image.text['cscbook:dpi'], ' '.join(sorted(data)))\n"
     )
     env = {**os.environ, "SOURCE_DATE_EPOCH": "1767225600"}
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env,
                             timeout=120)
     assert result.returncode == 0, result.stderr[-2000:]
-    width, *mime_types = result.stdout.split()
+    width, min_font, dpi, *mime_types = result.stdout.split()
     assert "image/png" in mime_types and "application/pdf" in mime_types
-    # the website shows the PNG: a default figure fills the ~700-pixel text column
-    assert int(width) >= 680
+    # the PNG records its smallest text (the 8 pt legend) and resolution, which the
+    # website test turns into a text height on a phone's screen
+    assert (float(min_font), float(dpi)) == (8, mpl.rcParams["figure.dpi"])
+    # a default figure is about FIGURE_WIDTH inches wide (tight bounding box)
+    assert 0.85 * FIGURE_WIDTH * float(dpi) <= int(width) <= 1.05 * FIGURE_WIDTH * float(dpi)
+
+
+def test_figure_text_reads_on_a_phone():
+    # a phone 390 CSS px wide shows the figure about 340 px wide (the book's column)
+    use_book_style()
+    assert MIN_FONT_PT / 72 * 340 / FIGURE_WIDTH >= 9
+    assert mpl.rcParams["figure.figsize"][0] == FIGURE_WIDTH
+    for key in ("legend.fontsize", "xtick.labelsize", "ytick.labelsize", "axes.labelsize", "font.size"):
+        assert mpl.rcParams[key] >= MIN_FONT_PT, key
+
+
+def test_smallest_font_size_counts_only_text_that_is_drawn():
+    import matplotlib.pyplot as plt
+
+    use_book_style()
+    fig, (shown, hidden) = plt.subplots(2, 1)
+    shown.set_xlabel("dose", fontsize=13)
+    shown.text(0.5, 0.5, "note", fontsize=9)
+    shown.text(0.5, 0.2, "", fontsize=5)  # empty: not drawn
+    shown.tick_params(labelsize=12)
+    hidden.axis("off")
+    hidden.tick_params(labelsize=6)  # the axis is off: its tick labels are not drawn
+    hidden.text(0.1, 0.1, "legend-like", fontsize=11)
+    assert smallest_font_pt(fig) == 9
+    plt.close(fig)
 
 
 def test_book_style_outside_ipython_does_not_start_a_shell():
