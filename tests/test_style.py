@@ -142,3 +142,30 @@ def test_dataframe_html_shows_results_not_internals():
     assert '<td class="num">drug</td>' not in html and "<td>drug</td>" in html
     labelled = dataframe_html(pd.DataFrame({"share": [0.1, 0.9]}, index=["stem-like", "bulk"]))
     assert "<th>row</th>" in labelled and "<td>stem-like</td>" in labelled
+
+
+def test_fit_labels_keeps_a_labelled_figure_at_the_book_width():
+    import io
+
+    import matplotlib.pyplot as plt
+    from PIL import Image
+
+    from cscbook.style import fit_labels
+
+    use_book_style()
+    labels = ["a long category name that needs two lines", "short", "another long category label"]
+
+    def width(fit: bool) -> int:
+        fig, ax = plt.subplots(figsize=(FIGURE_WIDTH, 3.0))
+        ax.plot([1, 2, 3], [0, 1, 2], "o")
+        ax.set_yticks([0, 1, 2], labels)
+        ax.set_xlabel("a long axis label that runs wider than the figure itself would allow")
+        if fit:
+            fit_labels(ax)
+        buffer = io.BytesIO()
+        fig.savefig(buffer, format="png", dpi=100, bbox_inches="tight")
+        plt.close(fig)
+        return Image.open(buffer).width
+
+    assert width(fit=False) > 1.1 * FIGURE_WIDTH * 100
+    assert width(fit=True) <= (FIGURE_WIDTH + 0.2) * 100  # the tight bounding box pads 0.1 inch a side

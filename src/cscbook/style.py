@@ -37,6 +37,7 @@ __all__ = [
     "MIN_FONT_PT",
     "FONT_METADATA",
     "smallest_font_pt",
+    "fit_labels",
     "use_book_style",
     "population_style",
 ]
@@ -111,6 +112,24 @@ def population_style(population: str) -> dict:
         "marker": MARKERS[population] or None,
         "linestyle": LINESTYLES[population],
     }
+
+
+def fit_labels(ax, tick_width: int = 20, label_width: int = 32) -> None:
+    """Break long category labels (the y tick labels of a forest or bar plot) into lines
+    of at most ``tick_width`` characters and the x-axis label into lines of at most
+    ``label_width``, so that the figure keeps its ``FIGURE_WIDTH`` and its text size on a
+    phone instead of growing sideways. Call it after setting the labels."""
+    import textwrap
+
+    def wrap(text: str, width: int) -> str:
+        return "\n".join(textwrap.fill(line, width) for line in text.split("\n"))
+
+    ticks = ax.yaxis.get_majorticklocs()
+    labels = ax.yaxis.get_major_formatter().format_ticks(ticks)
+    if any(len(label) > tick_width for label in labels):
+        ax.set_yticks(ticks, [wrap(label, tick_width) for label in labels])
+    if ax.get_xlabel():
+        ax.set_xlabel(wrap(ax.get_xlabel(), label_width))
 
 
 def use_book_style() -> None:
