@@ -1,17 +1,14 @@
 // Make a display equation that scrolls sideways (a wide equation on a phone) reachable
-// with the keyboard, as the theme does for code blocks and outputs: a scrolling region
-// gets tabindex 0 and a name (axe rule scrollable-region-focusable, WCAG 2.1.1).
+// with the keyboard, as the theme does for code blocks and outputs: a scrolling equation
+// gets tabindex 0 (axe rule scrollable-region-focusable, WCAG 2.1.1). No landmark role:
+// several equations with one name would be indistinct landmarks (axe landmark-unique).
 (() => {
   const update = () => {
     document.querySelectorAll('mjx-container[display="true"]').forEach((el) => {
       if (el.scrollWidth > el.clientWidth + 1) {
         el.tabIndex = 0;
-        el.setAttribute("role", "region");
-        el.setAttribute("aria-label", "Equation, scrolls sideways");
       } else if (el.hasAttribute("tabindex")) {
         el.removeAttribute("tabindex");
-        el.removeAttribute("role");
-        el.removeAttribute("aria-label");
       }
     });
   };
