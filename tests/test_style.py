@@ -13,11 +13,14 @@ import pytest
 from cscbook.style import (
     COLORS,
     FIGURE_FORMATS_VARIABLE,
+    FIGURE_WIDTH,
     LINESTYLES,
     MARKERS,
+    MIN_FONT_PT,
     OKABE_ITO,
     PRINT_FIGURE_FORMATS,
     population_style,
+    smallest_font_pt,
     use_book_style,
 )
 
@@ -48,8 +51,8 @@ def test_unknown_population_is_a_clear_error():
         population_style("stem")
 
 
-def figure_mime_types(formats: str | None) -> tuple[int, list[str]]:
-    """The PNG's width and the mime types of a default figure in a fresh IPython shell, as
+def figure_mime_types(formats: str | None) -> tuple[int, float, float, list[str]]:
+    """The PNG's width, smallest font (pt) and dpi, and the mime types of a default figure in a fresh IPython shell, as
     when a chapter is executed, with ``$CSCBOOK_FIGURE_FORMATS`` set to ``formats``."""
     code = (
         "from IPython.core.interactiveshell import InteractiveShell\n"
@@ -58,12 +61,12 @@ def figure_mime_types(formats: str | None) -> tuple[int, list[str]]:
         "from cscbook.style import use_book_style\n"
         "use_book_style()\n"
         "import matplotlib.pyplot as plt\n"
-        "fig, ax = plt.subplots(); ax.plot([1, 2], [3, 4])\n"
+        "fig, ax = plt.subplots(); ax.plot([1, 2], [3, 4], label='a'); ax.legend(fontsize=8)\n"
         "data, _ = shell.display_formatter.format(fig)\n"
         "import base64, io; from PIL import Image\n"
         "png = data['image/png']\n"
-        "width = Image.open(io.BytesIO(png if isinstance(png, bytes) else base64.b64decode(png))).width\n"
-        "print(width, ' '.join(sorted(data)))\n"
+        "image = Image.open(io.BytesIO(png if isinstance(png, bytes) else base64.b64decode(png)))\n"
+        "print(image.width, image.text['cscbook:min-font-pt'], image.text['cscbook:dpi'], ' '.join(sorted(data)))\n"
     )
     env = {**os.environ, "SOURCE_DATE_EPOCH": "1767225600"}
     env.pop(FIGURE_FORMATS_VARIABLE, None)
@@ -72,22 +75,26 @@ def figure_mime_types(formats: str | None) -> tuple[int, list[str]]:
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env,
                             timeout=120)
     assert result.returncode == 0, result.stderr[-2000:]
-    width, *mime_types = result.stdout.split()
-    return int(width), mime_types
+    width, min_font, dpi, *mime_types = result.stdout.split()
+    return int(width), float(min_font), float(dpi), mime_types
 
 
 def test_notebook_figures_are_drawn_once_as_png_for_the_website():
-    width, mime_types = figure_mime_types(None)
+    width, min_font, dpi, mime_types = figure_mime_types(None)
     assert "image/png" in mime_types
     assert "application/pdf" not in mime_types, "a figure drawn for print outside the PDF build"
-    # the website shows the PNG: a default figure fills the ~700-pixel text column
-    assert width >= 680
+    # the PNG records its smallest text (the 8 pt legend) and resolution, which the
+    # website test turns into a text height on a phone's screen
+    assert (min_font, dpi) == (8, mpl.rcParams["figure.dpi"])
+    # a default figure is about FIGURE_WIDTH inches wide (tight bounding box)
+    assert 0.85 * FIGURE_WIDTH * dpi <= width <= 1.05 * FIGURE_WIDTH * dpi
 
 
 def test_the_pdf_build_also_gets_vector_pdf_figures():
-    width, mime_types = figure_mime_types(",".join(PRINT_FIGURE_FORMATS))
+    width, min_font, dpi, mime_types = figure_mime_types(",".join(PRINT_FIGURE_FORMATS))
     assert "image/png" in mime_types and "application/pdf" in mime_types
-    assert width >= 680
+    assert (min_font, dpi) == (8, mpl.rcParams["figure.dpi"])
+    assert 0.85 * FIGURE_WIDTH * dpi <= width <= 1.05 * FIGURE_WIDTH * dpi
 
 
 @pytest.mark.parametrize("target, expected", [("pdf-build", ",".join(PRINT_FIGURE_FORMATS)), ("html", "")])
@@ -109,6 +116,31 @@ def test_make_asks_for_print_figures_in_the_pdf_build_only(tmp_path, target, exp
                    capture_output=True, text=True, env=env, timeout=60)
     seen = record.read_text(encoding="utf-8").split()
     assert len(seen) >= 2 and set(seen) == {f"[{expected}]"}, seen
+
+
+def test_figure_text_reads_on_a_phone():
+    # a phone 390 CSS px wide shows the figure about 340 px wide (the book's column)
+    use_book_style()
+    assert MIN_FONT_PT / 72 * 340 / FIGURE_WIDTH >= 9
+    assert mpl.rcParams["figure.figsize"][0] == FIGURE_WIDTH
+    for key in ("legend.fontsize", "xtick.labelsize", "ytick.labelsize", "axes.labelsize", "font.size"):
+        assert mpl.rcParams[key] >= MIN_FONT_PT, key
+
+
+def test_smallest_font_size_counts_only_text_that_is_drawn():
+    import matplotlib.pyplot as plt
+
+    use_book_style()
+    fig, (shown, hidden) = plt.subplots(2, 1)
+    shown.set_xlabel("dose", fontsize=13)
+    shown.text(0.5, 0.5, "note", fontsize=9)
+    shown.text(0.5, 0.2, "", fontsize=5)  # empty: not drawn
+    shown.tick_params(labelsize=12)
+    hidden.axis("off")
+    hidden.tick_params(labelsize=6)  # the axis is off: its tick labels are not drawn
+    hidden.text(0.1, 0.1, "legend-like", fontsize=11)
+    assert smallest_font_pt(fig) == 9
+    plt.close(fig)
 
 
 def test_book_style_outside_ipython_does_not_start_a_shell():
@@ -153,3 +185,30 @@ def test_dataframe_html_shows_results_not_internals():
     assert '<td class="num">drug</td>' not in html and "<td>drug</td>" in html
     labelled = dataframe_html(pd.DataFrame({"share": [0.1, 0.9]}, index=["stem-like", "bulk"]))
     assert "<th>row</th>" in labelled and "<td>stem-like</td>" in labelled
+
+
+def test_fit_labels_keeps_a_labelled_figure_at_the_book_width():
+    import io
+
+    import matplotlib.pyplot as plt
+    from PIL import Image
+
+    from cscbook.style import fit_labels
+
+    use_book_style()
+    labels = ["a long category name that needs two lines", "short", "another long category label"]
+
+    def width(fit: bool) -> int:
+        fig, ax = plt.subplots(figsize=(FIGURE_WIDTH, 3.0))
+        ax.plot([1, 2, 3], [0, 1, 2], "o")
+        ax.set_yticks([0, 1, 2], labels)
+        ax.set_xlabel("a long axis label that runs wider than the figure itself would allow")
+        if fit:
+            fit_labels(ax)
+        buffer = io.BytesIO()
+        fig.savefig(buffer, format="png", dpi=100, bbox_inches="tight")
+        plt.close(fig)
+        return Image.open(buffer).width
+
+    assert width(fit=False) > 1.1 * FIGURE_WIDTH * 100
+    assert width(fit=True) <= (FIGURE_WIDTH + 0.2) * 100  # the tight bounding box pads 0.1 inch a side

@@ -3,6 +3,8 @@
 The browser checks drive Debian's Chromium (installed by
 ``scripts/install-browser-tools.sh``, which ``make test`` runs) through
 playwright-core, serving the built site from a local HTTP server on 127.0.0.1.
+tests/browser/audit.mjs loads every page in light and dark mode and looks at it at
+390 px (a phone), 768 px (a tablet) and 1440 px (a desktop screen).
 """
 
 from __future__ import annotations
@@ -20,6 +22,9 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 from bs4 import BeautifulSoup
+from PIL import Image
+
+from cscbook.style import FONT_METADATA
 
 from .conftest import HTML, ROOT
 
@@ -141,7 +146,7 @@ def browser_report(built_html, tmp_path_factory):
         output = tmp_path_factory.mktemp("browser") / "report.json"
         result = subprocess.run(
             ["node", str(BROWSER_DIR / "audit.mjs"), str(output), *urls],
-            capture_output=True, text=True, timeout=900,
+            capture_output=True, text=True, timeout=1800,
         )
         assert result.returncode == 0, result.stderr[-3000:]
         report = json.loads(output.read_text(encoding="utf-8"))
@@ -200,14 +205,119 @@ def test_equations_render_offline_from_a_server_and_from_disk(browser_report):
         assert entry["math"]["rendered"] > 0, f"no equation rendered on {entry['url']}"
 
 
-def test_no_accessibility_violations(browser_report):
+PHONE, DESKTOP = 390, 1440
+MIN_FIGURE_TEXT_PX = 9
+
+
+def _passes(browser_report, width=None):
+    """(page name, pass) for every page and every scheme and viewport (or one width)."""
     base = browser_report["base"]
-    problems = []
     for entry in browser_report["pages"]:
-        for violation in entry["violations"]:
+        for audit in entry["passes"]:
+            if width is None or audit["width"] == width:
+                yield _name(entry, base), audit
+
+
+def test_every_page_is_audited_in_light_and_dark_mode_at_three_widths(browser_report):
+    for entry in browser_report["pages"]:
+        seen = {(audit["scheme"], audit["width"]) for audit in entry["passes"]}
+        assert seen == {(s, w) for s in ("light", "dark") for w in (PHONE, 768, DESKTOP)}, entry["url"]
+        for audit in entry["passes"]:  # the theme took the scheme the audit asked for
+            assert audit["theme"] == audit["scheme"], (entry["url"], audit["scheme"], audit["theme"])
+
+
+def test_no_accessibility_violations(browser_report):
+    """axe-core, WCAG 2.2 A and AA and best practice, per viewport and colour scheme."""
+    problems, counts = [], {}
+    for name, audit in _passes(browser_report):
+        key = f"{audit['scheme']} {audit['width']} px"
+        counts[key] = counts.get(key, 0) + sum(v["count"] for v in audit["violations"])
+        for violation in audit["violations"]:
             targets = "; ".join(str(node["target"]) for node in violation["nodes"][:3])
             problems.append(
-                f"{_name(entry, base)}: {violation['id']} ({violation['impact']}, "
+                f"{name} [{key}]: {violation['id']} ({violation['impact']}, "
                 f"{violation['count']} nodes): {violation['help']} [{targets}]"
             )
-    assert not problems, f"{len(problems)} axe violations:\n" + "\n".join(problems[:40])
+    summary = ", ".join(f"{key}: {count}" for key, count in counts.items())
+    assert not problems, (
+        f"{len(problems)} axe violations (nodes per pass: {summary}):\n" + "\n".join(problems[:40])
+    )
+
+
+def _image_file(src: str, base: str) -> Path:
+    if src.startswith("file://"):
+        return Path(unquote(urlsplit(src).path))
+    return HTML / unquote(urlsplit(src).path).lstrip("/")
+
+
+def figure_text_heights(browser_report, width=PHONE):
+    """(page, image, CSS px) for every figure: the height of its smallest text on screen.
+
+    A notebook figure's PNG records its smallest font size in points and its resolution
+    (cscbook.style), so that text is ``points / 72 * dpi`` image pixels tall, and the
+    browser shows the image at ``displayed width / image width`` of its pixels.
+    """
+    heights = []
+    for name, audit in _passes(browser_report, width):
+        if audit["scheme"] != "light":
+            continue
+        for figure in audit["layout"]["figures"]:
+            path = _image_file(figure["src"], browser_report["base"])
+            with Image.open(path) as image:
+                text, natural_width = getattr(image, "text", {}), image.size[0]
+            font_key, dpi_key = FONT_METADATA
+            if font_key not in text:
+                heights.append((name, path.name, None))
+                continue
+            points, dpi = float(text[font_key]), float(text[dpi_key])
+            heights.append((name, path.name, points / 72 * dpi * figure["width"] / natural_width))
+    return heights
+
+
+def test_figure_text_is_at_least_9_px_tall_on_a_phone(browser_report):
+    heights = figure_text_heights(browser_report)
+    assert heights, "no figure was measured"
+    unknown = [f"{page}: {image}" for page, image, px in heights if px is None]
+    assert not unknown, "figures without a recorded font size (draw them with cscbook.style):\n" + \
+        "\n".join(unknown[:20])
+    small = sorted((px, page, image) for page, image, px in heights if px < MIN_FIGURE_TEXT_PX)
+    assert not small, f"figure text under {MIN_FIGURE_TEXT_PX} px at {PHONE} px:\n" + "\n".join(
+        f"{page}: {image}: {px:.1f} px" for px, page, image in small[:20]
+    )
+
+
+def test_no_page_scrolls_sideways_on_a_phone(browser_report):
+    problems = [
+        f"{name} [{audit['scheme']}]: {audit['layout']['scrollWidth']} px wide "
+        f"({', '.join(audit['layout']['wide'])})"
+        for name, audit in _passes(browser_report, PHONE)
+        if audit["layout"]["scrollWidth"] > audit["layout"]["innerWidth"] or audit["layout"]["wide"]
+    ]
+    assert not problems, "\n".join(problems[:20])
+
+
+def test_code_and_equations_stay_inside_the_column(browser_report):
+    """Nothing runs past the article's edge; what is too wide scrolls inside its block
+    (axe checks that the block is reachable with the keyboard), and on a desktop screen
+    code lines wrap instead of scrolling."""
+    problems = []
+    for name, audit in _passes(browser_report):
+        layout, where = audit["layout"], f"{name} [{audit['scheme']} {audit['width']} px]"
+        problems += [f"{where}: clipped {item}" for item in layout["clippedCode"] + layout["clippedEquations"]]
+        problems += [f"{where}: {item}" for item in layout["outsideArticle"]]
+        if audit["width"] == DESKTOP:
+            problems += [f"{where}: scrolls {item}" for item in layout["scrollingCode"]]
+    assert not problems, "\n".join(problems[:30])
+
+
+def test_one_search_field_and_it_leaves_the_query_readable(browser_report):
+    headers = [
+        f"{name} [{audit['width']} px]" for name, audit in _passes(browser_report)
+        if audit["layout"]["headerSearchFields"]
+    ]
+    assert not headers, "a second search bar across the top of the page:\n" + "\n".join(headers[:10])
+    fields = [(name, audit) for name, audit in _passes(browser_report) if audit["layout"]["searchIcon"]]
+    assert fields, "no search field measured"
+    for name, audit in fields:
+        icon = audit["layout"]["searchIcon"]
+        assert icon["iconRight"] <= icon["textLeft"], (name, audit["width"], icon)

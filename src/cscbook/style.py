@@ -15,6 +15,14 @@ once, as PNG. The variable is part of the execution cache's key
 (:mod:`cscbook_build.signature`), so the website and the PDF never share a chapter's
 outputs drawn for the other. The PDF output is reproducible when
 ``SOURCE_DATE_EPOCH`` is set, as the Makefile does.
+
+Figures are drawn for a phone first. A phone (390 CSS px wide) shows a figure about
+340 px wide, and text in it is ``points / 72 * 340 / width_in_inches`` px tall, so
+a figure ``FIGURE_WIDTH`` (4.8) inches wide keeps 10 pt text at about 9.8 px, above
+the 9 px the book's browser test asks for. A figure with two panels stacks them
+(``plt.subplots(2, 1, ...)``) rather than setting them side by side at twice the
+width. Each PNG records its smallest font size and its resolution
+(``FONT_METADATA``), so the browser test measures the text as a reader sees it.
 """
 
 from __future__ import annotations
@@ -34,6 +42,11 @@ __all__ = [
     "PRINT_FIGURE_FORMATS",
     "FIGURE_FORMATS_VARIABLE",
     "figure_formats",
+    "FIGURE_WIDTH",
+    "MIN_FONT_PT",
+    "FONT_METADATA",
+    "smallest_font_pt",
+    "fit_labels",
     "use_book_style",
     "population_style",
 ]
@@ -90,6 +103,15 @@ FIGURE_FORMATS = ("png",)
 PRINT_FIGURE_FORMATS = ("png", "pdf")
 FIGURE_FORMATS_VARIABLE = "CSCBOOK_FIGURE_FORMATS"
 
+# Figure width in inches and the smallest font size in points: together they keep the
+# text of a figure at least 9 CSS px tall on a 390 px phone (see the module docstring).
+FIGURE_WIDTH = 4.8
+MIN_FONT_PT = 10
+
+# PNG text chunks written with every notebook figure: its smallest font size (points)
+# and its resolution (dots per inch). tests/test_website.py reads them.
+FONT_METADATA = ("cscbook:min-font-pt", "cscbook:dpi")
+
 _CYCLE_ORDER = ["csc", "bulk", "progenitor", "normal", "treated", "terminal", "other"]
 
 
@@ -104,6 +126,24 @@ def population_style(population: str) -> dict:
     }
 
 
+def fit_labels(ax, tick_width: int = 20, label_width: int = 32) -> None:
+    """Break long category labels (the y tick labels of a forest or bar plot) into lines
+    of at most ``tick_width`` characters and the x-axis label into lines of at most
+    ``label_width``, so that the figure keeps its ``FIGURE_WIDTH`` and its text size on a
+    phone instead of growing sideways. Call it after setting the labels."""
+    import textwrap
+
+    def wrap(text: str, width: int) -> str:
+        return "\n".join(textwrap.fill(line, width) for line in text.split("\n"))
+
+    ticks = ax.yaxis.get_majorticklocs()
+    labels = ax.yaxis.get_major_formatter().format_ticks(ticks)
+    if any(len(label) > tick_width for label in labels):
+        ax.set_yticks(ticks, [wrap(label, tick_width) for label in labels])
+    if ax.get_xlabel():
+        ax.set_xlabel(wrap(ax.get_xlabel(), label_width))
+
+
 def use_book_style() -> None:
     """Set matplotlib defaults (palette, sizes that read on screen and in print) and,
     in a notebook, the book's accessible table display and figure formats (PNG for
@@ -113,7 +153,7 @@ def use_book_style() -> None:
     use_book_display()
     mpl.rcParams.update(
         {
-            "figure.figsize": (6.4, 4.0),
+            "figure.figsize": (FIGURE_WIDTH, 3.0),
             "figure.dpi": 110,
             # the notebook PNGs are drawn at figure.dpi (IPython ignores savefig.dpi);
             # this is for figures a reader saves to a file
@@ -121,12 +161,12 @@ def use_book_style() -> None:
             "savefig.bbox": "tight",
             "figure.constrained_layout.use": True,
             "font.size": 11,
-            "axes.titlesize": 12,
+            "axes.titlesize": 11,
             "axes.labelsize": 11,
-            "legend.fontsize": 10,
+            "legend.fontsize": MIN_FONT_PT,
             "legend.frameon": False,
-            "xtick.labelsize": 10,
-            "ytick.labelsize": 10,
+            "xtick.labelsize": MIN_FONT_PT,
+            "ytick.labelsize": MIN_FONT_PT,
             "lines.linewidth": 2.0,
             "lines.markersize": 6,
             "axes.spines.top": False,
@@ -156,6 +196,42 @@ def _use_figure_formats() -> None:
         return
     if get_ipython() is None:
         return
+    from matplotlib.figure import Figure
     from matplotlib_inline.backend_inline import set_matplotlib_formats
 
     set_matplotlib_formats(*figure_formats())
+    png = get_ipython().display_formatter.formatters["image/png"]
+    png.for_type(Figure, _png_with_font_metadata)
+
+
+def smallest_font_pt(fig) -> float | None:
+    """The smallest font size (points) of the visible, non-empty text in a figure."""
+    from matplotlib.text import Text
+
+    sizes = [
+        text.get_fontsize()
+        for text in fig.findobj(Text)
+        if text.get_visible() and text.get_text().strip() and _shown(text)
+    ]
+    return min(sizes) if sizes else None
+
+
+def _shown(artist) -> bool:
+    """Whether an artist and the axes or axis holding it are visible."""
+    axes = getattr(artist, "axes", None)
+    if axes is not None and not axes.get_visible():
+        return False
+    if axes is not None and not axes.axison:
+        return artist not in axes.xaxis.findobj() and artist not in axes.yaxis.findobj()
+    return True
+
+
+def _png_with_font_metadata(fig):
+    """IPython's PNG output of a figure, with its smallest font size and dpi recorded."""
+    from IPython.core.pylabtools import print_figure
+
+    smallest = smallest_font_pt(fig)
+    metadata = {FONT_METADATA[1]: f"{fig.dpi:g}"}
+    if smallest is not None:
+        metadata[FONT_METADATA[0]] = f"{smallest:g}"
+    return print_figure(fig, "png", base64=True, bbox_inches="tight", metadata=metadata)
