@@ -18,13 +18,14 @@ script from disk too, but then fetches each result page for a summary, which the
 refuses for ``file://`` URLs (a console error per result). There the search lists the
 results without their summaries.
 
-The PDF's size and modification time are a configuration value that
+The PDF's checksum and description are a configuration value that
 only the HTML output depends on: when they change, Sphinx writes every page again (not
 reading them again), so an incremental ``make html`` after ``make pdf`` picks the PDF up.
 """
 
 from __future__ import annotations
 
+import hashlib
 import shutil
 from pathlib import Path
 
@@ -79,13 +80,14 @@ def _record_pdf(app, config):
     if pdf is None:
         config.cscbook_whole_book_pdf = ""
     else:
-        stat = pdf.stat()
-        config.cscbook_whole_book_pdf = f"{stat.st_size}:{stat.st_mtime_ns}:{pdf_description(pdf)}"
+        # the content, not the file's date: two builds from the same PDF are byte for byte the same
+        digest = hashlib.sha256(pdf.read_bytes()).hexdigest()[:16]
+        config.cscbook_whole_book_pdf = f"{digest}:{pdf_description(pdf)}"
 
 
 def _description(app) -> str | None:
     value = app.config.cscbook_whole_book_pdf
-    return value.split(":", 2)[2] if value else None
+    return value.split(":", 1)[1] if value else None
 
 
 def _copy_pdf(app):
