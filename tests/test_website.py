@@ -300,6 +300,7 @@ def test_the_whole_book_pdf_is_offered_exactly_when_it_was_built(built_html):
         assert not linking
         assert HOW_TO_BUILD in welcome.read_text(encoding="utf-8")
         return
+    assert (built_html / PDF_NAME).is_file(), "the PDF was built but the site does not hold it"
     assert (built_html / PDF_NAME).read_bytes() == WHOLE_BOOK_PDF.read_bytes(), \
         "the site's PDF is not the one built: run `make html` after `make pdf`"
     soup = BeautifulSoup(welcome.read_text(encoding="utf-8"), "html.parser")
