@@ -119,6 +119,8 @@ def test_a_built_pdf_is_copied_and_linked_from_the_welcome_page_and_every_downlo
         entry = menu.select_one("a.btn-download-book-button")
         assert entry is not None, f"{page}: the download menu does not offer the whole book"
         assert re.sub(r"\s+", " ", entry.get_text()).strip() == f"Whole book ({description})"
+        printing = menu.select_one(".btn-download-pdf-button")
+        assert printing is not None and printing.get_text().strip() == "Print this page"
     for page in out.rglob("*.html"):
         for link in pdf_links(page):
             assert (page.parent / link["href"]).resolve().is_file(), f"{page}: dead link {link['href']}"

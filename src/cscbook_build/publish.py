@@ -122,12 +122,16 @@ def _link_from_welcome_page(app, doctree, docname):
 
 
 def _add_to_download_menu(app, pagename, templatename, context, doctree):
-    """Add "Whole book (PDF, 4.2 MB, N pages)" to the header's download menu."""
+    """Add "Whole book (PDF, 4.2 MB, N pages)" to the header's download menu, and name
+    the theme's ".pdf" entry for what it does: it prints the page."""
     description = _description(app)
-    if not description:
-        return
     for button in context.get("header_buttons") or []:
-        if button.get("label") == "download-buttons":
+        if button.get("label") != "download-buttons":
+            continue
+        for entry in button["buttons"]:
+            if entry.get("label") == "download-pdf-button":
+                entry["text"] = "Print this page"
+        if description:
             button["buttons"].append({
                 "type": "link",
                 "url": context["pathto"](PDF_NAME, 1),
