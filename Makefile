@@ -11,7 +11,7 @@ JB_FLAGS := -W -n --keep-going
 export PYTHONHASHSEED := 0
 export SOURCE_DATE_EPOCH := 1767225600
 
-.PHONY: fresh-site help venv html pdf pdf-build tex tex-tools assignments grade otter-run test lint data clean browser-tools bench sandbox-tools
+.PHONY: fresh-site help venv html pdf pdf-build book tex tex-tools assignments grade otter-run test lint data clean browser-tools bench sandbox-tools
 
 # The PDF: Sphinx's LaTeX (via Jupyter Book), then latexmk with xelatex and xindy. The
 # notebooks are executed once for print (their figures drawn as PDF too, see pdf-build)
@@ -27,6 +27,7 @@ help:
 	@echo "make test   build, then run every test (the PDF's too when xelatex is installed)"
 	@echo "make pdf    build the whole book as one PDF, _build/latex/cscbook.pdf"
 	@echo "            (installs TeX Live from Debian first if it is missing: scripts/install-tex.sh)"
+	@echo "make book   the PDF, then the website, which offers it for download (what GitHub Pages publishes)"
 	@echo "make assignments  student and instructor notebooks, zips and autograders in _build/classroom"
 	@echo "make grade SUBMISSIONS=folder  grade submitted notebooks into folder/scores.csv and folder/feedback/"
 	@echo "            (in a bubblewrap sandbox: scripts/install-sandbox.sh installs it; TIMEOUT=120 s per notebook,"
@@ -36,7 +37,8 @@ help:
 	@echo "make bench  time each chapter alone, the clean build's phases, no-change and one-chapter"
 	@echo "            rebuilds against the sample book (BENCH=--chapters-only: the chapters alone)"
 	@echo "make data   regenerate the simulated datasets from their seeded generators"
-	@echo "make lint   run ruff on the package, tests, generators, scripts and chapters"
+	@echo "make lint   run ruff on the package, tests, generators, scripts and chapters, and actionlint"
+	@echo "            on the GitHub Pages workflow"
 	@echo "make clean  remove _build (the execution cache included)"
 
 venv: $(STAMP)
@@ -75,6 +77,12 @@ pdf-build: $(STAMP)
 	@test -s $(PDF)
 	@echo "PDF: $(PDF) ($$(pdfinfo $(PDF) 2>/dev/null | sed -n 's/^Pages: *//p') pages, $$(du -h $(PDF) | cut -f1))"
 
+# The website offers the whole-book PDF when it exists as the website is built
+# (src/cscbook_build/publish.py), so the PDF comes first. .github/workflows/pages.yml
+# runs these two steps.
+book: pdf
+	$(MAKE) html
+
 assignments: html
 	@echo "Classroom edition: _build/classroom (student/, instructor/, zips/, autograder/)"
 
@@ -108,13 +116,15 @@ sandbox-tools:
 tex-tools:
 	scripts/install-tex.sh || [ -z "$$CI$$CSCBOOK_REQUIRE_PDF" ]
 
+# The PDF is built before the website, which then offers it (as `make book` does).
 # The tests read pages rendered from scratch: an incremental build does not re-read
 # unchanged pages (a page that fails can pass) and Sphinx 7.4 drops the glossary's index
 # entries from an incrementally rebuilt search index. The execution cache is kept, so no
 # chapter runs again.
-test: fresh-site browser-tools tex-tools sandbox-tools
+test: browser-tools tex-tools sandbox-tools
 	@if command -v xelatex >/dev/null 2>&1 && command -v latexmk >/dev/null 2>&1; then \
 	  $(MAKE) pdf-build; else echo "No TeX: the PDF and its tests are skipped (see README)"; fi
+	$(MAKE) fresh-site
 	$(BIN)/python -m pytest
 
 fresh-site:
@@ -126,9 +136,13 @@ bench: $(STAMP)
 
 # The chapters are MyST notebooks: nbQA hands their code cells to ruff (its options for
 # them, in pyproject.toml, allow a teaching cell's late imports and bare last names).
+# actionlint (pinned in requirements.txt) checks the workflows; its optional shellcheck
+# and pyflakes passes are off, so every machine checks the same things.
+ACTIONLINT := $(BIN)/actionlint -shellcheck= -pyflakes=
 lint: $(STAMP)
 	$(BIN)/ruff check src tests data/generators scripts
 	$(BIN)/nbqa ruff book/ contributing/chapter-template.md
+	$(ACTIONLINT) .github/workflows/*.yml
 
 data: $(STAMP)
 	@for script in data/generators/*.py; do \

