@@ -42,7 +42,9 @@ TIMEOUT = 20  # seconds per notebook in these tests (the default is 120); the ot
 ANSWERS = {"total": 42.5, "mean": 10.625, "label": "four values"}
 SECRET_VARIABLE = "CSCBOOK_GRADER_SECRET"
 
-SETUP = 'import otter\n\ngrader = otter.Notebook(tests_dir="tests")'
+# as in the student notebooks; "old-style.ipynb" keeps the otter set-up of older zips
+SETUP = 'from cscbook.checks import Notebook\n\ngrader = Notebook(tests_dir="tests")'
+OLD_SETUP = 'import otter\n\ngrader = otter.Notebook(tests_dir="tests")'
 LOAD = 'values = [float(x) for x in open("data/values.txt").read().split()]'
 RIGHT = ("total = sum(values)", 'mean = total / len(values)\nlabel = "four values"')
 WRONG = ("total = 1.0", "mean = sum(values) / len(values)\nlabel = 'five values'")
@@ -58,10 +60,10 @@ METADATA = {
 STRIPPED = {key: METADATA[key] for key in ("kernelspec", "language_info")}
 
 
-def notebook(before=(), answers=RIGHT, checks=True, title=True, metadata=METADATA) -> str:
+def notebook(before=(), answers=RIGHT, checks=True, title=True, metadata=METADATA, setup=SETUP) -> str:
     new_code, new_markdown = nbformat.v4.new_code_cell, nbformat.v4.new_markdown_cell
     cells = [new_markdown("# Chapter 99. Grading fixture")] if title else []
-    cells += [new_code(SETUP), new_code(LOAD), *(new_code(source) for source in before)]
+    cells += [new_code(setup), new_code(LOAD), *(new_code(source) for source in before)]
     for source, label in zip(answers, ("ex-fx-1", "ex-fx-2"), strict=True):
         cells.append(new_code(source))
         if checks:
@@ -161,6 +163,7 @@ EXPECTED = {
     "no-checks-no-metadata.ipynb": ("graded", 3),  # found from its title
     "student-7/Copy of submission (2).ipynb": ("graded", 3),  # renamed, in a subfolder
     "notes.ipynb": ("unknown chapter", ""),
+    "old-style.ipynb": ("graded", 3),  # set up with otter.Notebook, as zips before 0.2.0
 }
 
 
@@ -231,6 +234,7 @@ def hostile(tmp_path_factory, sandbox_required):
         "no-checks-no-metadata.ipynb": notebook(checks=False, metadata=STRIPPED),
         "student-7/Copy of submission (2).ipynb": correct,
         "notes.ipynb": notebook(checks=False, title=False, metadata=STRIPPED),
+        "old-style.ipynb": notebook(setup=OLD_SETUP),
     }
     assert set(files) == set(EXPECTED)
     for name, text in files.items():
