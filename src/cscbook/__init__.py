@@ -14,4 +14,4 @@
 from .data import DataValidationError, data_dir, datapackage, load, resource
 
 __all__ = ["DataValidationError", "data_dir", "datapackage", "load", "resource"]
-__version__ = "0.1.0"
+__version__ = "0.2.0"
