@@ -4,7 +4,7 @@ A code cell whose only job is to draw a figure (``fig, ax = plt.subplots()``, ax
 labels, legends) is tagged ``hide-input``: on the website its code folds under a toggle
 and its figure stays in view, so the reader sees first the code the chapter teaches.
 Paper cannot unfold, so the PDF prints that code like any other cell
-(:class:`cscbook_build.pdf.FoldedCodeInPrint`), and a student gets it in the notebook,
+(:class:`cscbook_build.pdf_content.FoldedCodeInPrint`), and a student gets it in the notebook,
 shown, to run and change.
 
 - every chapter folds at least one cell, and every folded cell draws a figure and is
