@@ -347,9 +347,6 @@ def toc_entries() -> list[tuple[str, str, int]]:
     ]
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "chapter 13 still ends on a page of 3 lines: the break falls in the glue after the code "
-    "output that precedes its last solution paragraph, before the \\nopagebreak (issue 17)"))
 def test_no_chapter_ends_on_a_page_of_three_lines_or_fewer():
     entries = toc_entries()
     short = []
