@@ -32,7 +32,7 @@ help:
 	@echo "            CHAPTER=slug to name the chapter, UNSAFE=1 to run without a sandbox)"
 	@echo "make otter-run NOTEBOOK=file.ipynb  grade one trusted notebook with otter-grader's own"
 	@echo "            \`otter run\` and its chapter's autograder zip; prints the score and the results path"
-	@echo "make bench  time clean, no-change and one-chapter rebuilds against the sample book"
+	@echo "make bench  time clean, no-change and one-chapter rebuilds against the sample book; heaviest page, Lighthouse"
 	@echo "make data   regenerate the simulated datasets from their seeded generators"
 	@echo "make lint   run ruff on the package, tests, generators, scripts and chapters"
 	@echo "make clean  remove _build (the execution cache included)"
@@ -116,7 +116,7 @@ fresh-site:
 	rm -rf _build/html _build/.doctrees
 	$(MAKE) html
 
-bench: $(STAMP)
+bench: $(STAMP) browser-tools
 	$(BIN)/python scripts/bench.py
 
 # The chapters are MyST notebooks: nbQA hands their code cells to ruff (its options for
