@@ -35,7 +35,8 @@ help:
 	@echo "make otter-run NOTEBOOK=file.ipynb  grade one trusted notebook with otter-grader's own"
 	@echo "            \`otter run\` and its chapter's autograder zip; prints the score and the results path"
 	@echo "make bench  time each chapter alone, the clean build's phases, no-change and one-chapter"
-	@echo "            rebuilds against the sample book (BENCH=--chapters-only: the chapters alone)"
+	@echo "            rebuilds against the sample book (BENCH=--chapters-only: the chapters alone);"
+	@echo "            the heaviest page and Lighthouse's mobile scores"
 	@echo "make data   regenerate the simulated datasets from their seeded generators"
 	@echo "make lint   run ruff on the package, tests, generators, scripts and chapters, and actionlint"
 	@echo "            on the GitHub Pages workflow"
@@ -131,7 +132,7 @@ fresh-site:
 	rm -rf _build/html _build/.doctrees
 	$(MAKE) html
 
-bench: $(STAMP)
+bench: $(STAMP) browser-tools
 	$(BIN)/python scripts/bench.py $(BENCH)
 
 # The chapters are MyST notebooks: nbQA hands their code cells to ruff (its options for

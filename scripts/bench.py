@@ -11,14 +11,15 @@ Measures, in one run:
   3. a rebuild with no change,
   4. a rebuild after a code edit in one chapter (chapter 1),
   5. a clean build of the sample book made by ``jupyter-book create`` (the baseline),
-and prints each time, its ratio to the baseline, the site's total size and its
-heaviest page (the HTML plus every local file it references; pages with equations also
-count MathJax and its fonts).
+and prints each time, its ratio to the baseline, the site's total size, its heaviest
+page (with everything it loads, uncompressed and as sent gzip-compressed:
+cscbook_build.pageweight) and the Lighthouse scores (mobile) of every chapter page
+served compressed.
 
 Everything happens in a temporary copy: the repository's own ``_build`` is untouched.
-Usage: python scripts/bench.py [--json PATH] [--chapters-only] [--repeat N]
+Usage: python scripts/bench.py [--json PATH] [--chapters-only] [--repeat N] [--site BUILT_HTML]
 (``--chapters-only`` times the chapters alone and stops; ``--repeat`` runs each N times
-and keeps the median.)
+and keeps the median; ``--site`` weighs and audits an already built site and stops.)
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import resource
 import statistics
 import subprocess
@@ -39,6 +41,13 @@ BIN = Path(sys.executable).parent
 sys.path.insert(0, str(ROOT / "src"))
 
 from cscbook_build.bookcopy import copy_book  # noqa: E402
+from cscbook_build.pageweight import (  # noqa: E402
+    BUDGET_BYTES,
+    heaviest_pages,
+    lighthouse_tools_missing,
+    run_lighthouse,
+    site_pages,
+)
 
 TARGETS = {"clean": 10.0, "no_change": 1.5, "code_edit": 3.0}
 # each chapter alone, on a 2-core machine: the median and the slowest (issue 18)
@@ -48,7 +57,7 @@ CHAPTER_LIMIT_S = 3.5
 EXECUTION_OVERHEAD = 1.25
 JOBS = 2
 SITE_LIMIT_MB = 30.0
-PAGE_LIMIT_MB = 2.0
+LIGHTHOUSE_TARGETS = {"performance": 0.90, "accessibility": 1.0}
 ENV = {**os.environ, "PYTHONHASHSEED": "0", "SOURCE_DATE_EPOCH": "1767225600"}
 
 
@@ -142,40 +151,36 @@ def print_chapters(alone: dict[str, dict[str, float]]) -> dict[str, float]:
     return summary
 
 
-MATHJAX_LOADS = (
-    "core.js", "input/tex-base.js", "input/tex/extensions/ams.js", "input/tex/extensions/newcommand.js",
-    "input/tex/extensions/noundefined.js", "input/tex/extensions/boldsymbol.js", "output/chtml.js",
-    "output/chtml/fonts/tex.js", "a11y/assistive-mml.js",
-    # the fonts almost every page with maths needs
-    "output/chtml/fonts/woff-v2/MathJax_Main-Regular.woff", "output/chtml/fonts/woff-v2/MathJax_Math-Italic.woff",
-    "output/chtml/fonts/woff-v2/MathJax_Size1-Regular.woff", "output/chtml/fonts/woff-v2/MathJax_Zero.woff",
-)
-
-
-def page_weight(page: Path, site: Path) -> int:
-    """Bytes a browser fetches for a page: the HTML, its scripts, style sheets and images,
-    the theme's icon font, and for pages with equations the MathJax components they load."""
-    from bs4 import BeautifulSoup
-
-    html = page.read_text(encoding="utf-8")
-    soup = BeautifulSoup(html, "html.parser")
-    references = [tag.get("src") for tag in soup.find_all(["script", "img"], src=True)]
-    references += [
-        tag.get("href") for tag in soup.find_all("link", href=True)
-        if {"stylesheet", "icon"} & set(tag.get("rel", []))
-    ]
-    files = set()
-    for reference in references:
-        reference = reference.split("?")[0]
-        if "://" in reference or reference.startswith("data:"):
-            continue
-        target = (page.parent / reference).resolve()
-        if target.is_file():
-            files.add(target)
-    files.add(site / "_static" / "vendor" / "fontawesome" / "webfonts" / "fa-solid-900.woff2")
-    if "mathjax/startup.js" in html:
-        files.update(site / "mathjax" / part for part in MATHJAX_LOADS)
-    return page.stat().st_size + sum(f.stat().st_size for f in files if f.is_file())
+def page_report(site: Path, scratch: Path, runs: int = 3) -> tuple[dict, list[str]]:
+    """The heaviest page (both weights) and Lighthouse (mobile, default throttling) on
+    every chapter page, the site served gzip-compressed, the median of ``runs`` runs per
+    page: the results and a line for each."""
+    site = site.resolve()
+    page, stored, sent = heaviest_pages(site)[0]
+    results = {"heaviest_page": page.relative_to(site).as_posix(), "heaviest_page_mb": stored / 1e6,
+               "heaviest_page_compressed_mb": sent / 1e6}
+    flag = "ok" if sent <= BUDGET_BYTES else "OVER"
+    lines = [f"heaviest page: {results['heaviest_page']} {sent / 1e6:.2f} MB sent compressed "
+             f"({stored / 1e6:.2f} MB uncompressed; target <= {BUDGET_BYTES / 1e6:.0f} MB compressed) {flag}"]
+    browser = ROOT / "tests" / "browser"
+    missing = lighthouse_tools_missing(browser)
+    if missing:
+        return {**results, "lighthouse": {"skipped": missing}}, [*lines, f"lighthouse: skipped ({missing})"]
+    chapters = [p for p in site_pages(site) if re.match(r"book/part\d/\d\d-", p.relative_to(site).as_posix())]
+    report = run_lighthouse(site, chapters, browser, scratch / "lighthouse.json", runs)
+    lighthouse = {"pages": len(report), "runs_per_page": runs, "load_average_1min": os.getloadavg()[0],
+                  "scores": {e["page"]: {"performance": e["performance"], "accessibility": e["accessibility"]}
+                             for e in report}}
+    for key in LIGHTHOUSE_TARGETS:
+        worst = min(report, key=lambda e: e[key] if e[key] is not None else -1)
+        lighthouse[f"min_{key}"], lighthouse[f"min_{key}_page"] = worst[key], worst["page"]
+    lines.append(
+        f"lighthouse (mobile, {len(report)} chapter pages, median of {runs} runs each, load average "
+        f"{lighthouse['load_average_1min']:.1f}): "
+        f"min performance {lighthouse['min_performance']} ({lighthouse['min_performance_page']}; target "
+        f">= {LIGHTHOUSE_TARGETS['performance']}), min accessibility {lighthouse['min_accessibility']} "
+        f"({lighthouse['min_accessibility_page']}; target {LIGHTHOUSE_TARGETS['accessibility']})")
+    return {**results, "lighthouse": lighthouse}, lines
 
 
 def main() -> int:
@@ -183,7 +188,13 @@ def main() -> int:
     parser.add_argument("--json", type=Path, default=ROOT / "_build" / "bench.json")
     parser.add_argument("--chapters-only", action="store_true", help="time each chapter alone, then stop")
     parser.add_argument("--repeat", type=int, default=1, help="runs per chapter alone (the median is kept)")
+    parser.add_argument("--site", type=Path, help="only weigh and audit this built site (e.g. _build/html)")
+    parser.add_argument("--lighthouse-runs", type=int, default=3, help="Lighthouse runs per page (the median counts)")
     args = parser.parse_args()
+    if args.site:
+        with tempfile.TemporaryDirectory(prefix="cscbook-bench-") as scratch:
+            print("\n".join(page_report(args.site, Path(scratch), args.lighthouse_runs)[1]))
+        return 0
     os.environ.update(ENV)
     with tempfile.TemporaryDirectory(prefix="cscbook-bench-") as scratch:
         scratch = Path(scratch)
@@ -210,9 +221,7 @@ def main() -> int:
 
         site = book / "_build" / "html"
         size = sum(p.stat().st_size for p in site.rglob("*") if p.is_file())
-        pages = [p for p in site.rglob("*.html") if p.relative_to(site).parts[0] not in ("_static", "_sources")]
-        weights = {p.relative_to(site).as_posix(): page_weight(p, site) for p in pages}
-        heaviest = max(weights, key=weights.get)
+        pages, page_lines = page_report(site, scratch, args.lighthouse_runs)
 
     results = {
         "baseline_sample_book_s": baseline,
@@ -226,8 +235,7 @@ def main() -> int:
         "chapters_alone": alone,
         "chapters_alone_summary": chapters,
         "site_size_mb": size / 1e6,
-        "heaviest_page": heaviest,
-        "heaviest_page_mb": weights[heaviest] / 1e6,
+        **pages,
     }
     print(f"{'step':34s} {'seconds':>8s} {'x sample':>9s} {'target':>7s}")
     print(f"{'sample book, clean build':34s} {baseline:8.1f} {1:9.2f}")
@@ -245,7 +253,7 @@ def main() -> int:
     print(f"execution against its ideal (chapters alone {chapters['sum_s']:.1f} s / {JOBS} jobs = {ideal:.1f} s): "
           f"{over:.2f}x (target <= {EXECUTION_OVERHEAD}) {'ok' if over <= EXECUTION_OVERHEAD else 'OVER'}")
     print(f"\nsite size: {results['site_size_mb']:.1f} MB (target < {SITE_LIMIT_MB:.0f} MB)")
-    print(f"heaviest page: {heaviest} {results['heaviest_page_mb']:.2f} MB (target < {PAGE_LIMIT_MB:.0f} MB)")
+    print("\n".join(page_lines))
     args.json.parent.mkdir(parents=True, exist_ok=True)
     args.json.write_text(json.dumps(results, indent=1), encoding="utf-8")
     print(f"\nwritten: {args.json}")
