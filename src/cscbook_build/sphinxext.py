@@ -193,6 +193,8 @@ MATHJAX_DIR = "mathjax"
 MATHJAX_PARTS = (
     "startup.js", "core.js", "input/tex-base.js", "input/tex/extensions", "output/chtml.js",
     "output/chtml/fonts/tex.js", "output/chtml/fonts/woff-v2", "a11y/assistive-mml.js",
+    # typeset an equation when it scrolls into view, not all of a page's at load
+    "ui/lazy.js",
 )
 OFFLINE_MATHJAX_PATH = f"../{MATHJAX_DIR}/startup.js"  # relative to _static
 
