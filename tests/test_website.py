@@ -146,16 +146,43 @@ def browser_report(built_html, tmp_path_factory):
         ]
         urls += pages_opened_from_disk(built_html)  # as from a USB stick: file:// URLs
         urls.append(base + "search.html?q=limiting+dilution")
-        output = tmp_path_factory.mktemp("browser") / "report.json"
-        result = subprocess.run(
-            ["node", str(BROWSER_DIR / "audit.mjs"), str(output), *urls],
-            capture_output=True, text=True, timeout=1800,
-        )
-        assert result.returncode == 0, result.stderr[-3000:]
-        report = json.loads(output.read_text(encoding="utf-8"))
+        report = _audit_both_schemes(urls, tmp_path_factory.mktemp("browser"))
     finally:
         server.shutdown()
     return {"base": base, "pages": report}
+
+
+def _audit_both_schemes(urls: list[str], folder: Path) -> list[dict]:
+    """tests/browser/audit.mjs once per colour scheme, the two at once (a browser each), merged.
+
+    The light run opens every URL; the dark run only the served pages (a page opened from
+    disk is loaded once, see audit.mjs). Each page's entry gets both runs' passes, and the
+    dark run's console errors and failed requests, marked "(dark)".
+    """
+    runs = {}
+    for scheme, wanted in (("light", urls), ("dark", [u for u in urls if not u.startswith("file://")])):
+        output = folder / f"report-{scheme}.json"
+        process = subprocess.Popen(["node", str(BROWSER_DIR / "audit.mjs"), str(output), *wanted],
+                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                   env={**os.environ, "AUDIT_SCHEMES": scheme})
+        runs[scheme] = (process, output)
+    for scheme, (process, _) in runs.items():
+        try:
+            _, errors = process.communicate(timeout=1800)
+        except subprocess.TimeoutExpired:
+            for other, _ in runs.values():
+                other.kill()
+            raise
+        assert process.returncode == 0, f"{scheme} audit failed:\n{errors[-3000:]}"
+    report = json.loads(runs["light"][1].read_text(encoding="utf-8"))
+    dark = {entry["url"]: entry for entry in json.loads(runs["dark"][1].read_text(encoding="utf-8"))}
+    for entry in report:
+        other = dark.get(entry["url"])
+        if other is not None:
+            entry["passes"] += other["passes"]
+            entry["consoleErrors"] += [f"(dark) {message}" for message in other["consoleErrors"]]
+            entry["failedRequests"] += [f"(dark) {request}" for request in other["failedRequests"]]
+    return report
 
 
 def _name(entry, base):
