@@ -282,6 +282,7 @@ def test_each_autograder_is_otter_graders_own(chapter):
     assert modes["run_autograder"] & 0o111 and modes["setup.sh"] & 0o111, "the scripts must be executable"
     assert "run_otter.py" in runner
     assert config["assignment_name"] == chapter.slug and config["lang"] == "python"
+    assert config["show_hidden"] is True, "students would never see their checks' results on Gradescope"
     assert "otter-grader" in environment and "python=3.11" in environment
     for dist in ("numpy", "pandas", "scipy", "matplotlib"):
         assert re.search(rf"- {dist}==[\d.]+", environment), f"{dist} is not pinned in environment.yml"

@@ -69,8 +69,10 @@ def grading_checks(chapter: Chapter, title: str, checks: dict) -> dict:
 
 # The Python of the grading image (conda): the oldest the pins support, as the students'.
 GRADING_PYTHON = "3.11"
+# show_hidden: each check's result and message reach a student on Gradescope once the
+# instructor publishes the grades (otter marks them "after_published"), not before.
 OTTER_CONFIG = {"lang": "python", "zips": False, "pdf": False, "print_summary": True, "print_score": True,
-                "logo": False, "show_hidden": False}
+                "logo": False, "show_hidden": True}
 
 
 def write_autograder(out: Path, chapter: Chapter, root: Path, dataset_paths: list[str], descriptor: dict,
