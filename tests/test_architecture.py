@@ -362,3 +362,20 @@ def test_the_chapter_template_has_the_anatomy_and_two_checks_and_is_left_out_of_
     assert not [n for n in toc_docnames(ROOT) if n.startswith("contributing/")]
     config = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
     assert "contributing" in config["exclude_patterns"]
+
+
+def test_the_private_copy_of_the_book_holds_every_file_the_build_reads_from_the_root():
+    """Tests and ``make bench`` build in a copy (cscbook_build.bookcopy): a file the build
+    machinery reads from the book's root but the copy leaves out breaks them there only
+    (``make bench``'s classroom phase once failed on a missing requirements.txt)."""
+    from cscbook_build.bookcopy import BOOK_FILES, BOOK_FOLDERS
+
+    read = set()
+    for path in (ROOT / "src" / "cscbook_build").rglob("*.py"):
+        text = path.read_text(encoding="utf-8")
+        read |= set(re.findall(r'\broot\) / "([^"/]+)', text)) | set(re.findall(r'\broot / "([^"/]+)', text))
+        read |= set(re.findall(r'folder / "(CITATION\.cff)"', text))
+    read -= {"_build"}
+    assert {"requirements.txt", "instructor", "book", "data"} <= read, read  # the scan still finds them
+    missing = sorted(name for name in read if name not in BOOK_FILES + BOOK_FOLDERS)
+    assert not missing, f"cscbook_build.bookcopy does not copy {missing}"

@@ -1,7 +1,9 @@
 """Make a private copy of the book's sources, for tests and the benchmark.
 
 Only what the build reads is copied (configuration, chapters, data, templates,
-static files), never ``_build`` or ``.venv``, so a build in the copy is clean.
+static files, the LaTeX style, the teaching notes, the pinned requirements the student
+zips repeat, and CITATION.cff, which dates the PDF's title page), never ``_build`` or
+``.venv``, so a build in the copy is clean.
 """
 
 from __future__ import annotations
@@ -9,8 +11,8 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-BOOK_FILES = ("_config.yml", "_toc.yml")
-BOOK_FOLDERS = ("book", "data", "_static", "_templates", "latex")
+BOOK_FILES = ("_config.yml", "_toc.yml", "requirements.txt", "CITATION.cff")
+BOOK_FOLDERS = ("book", "data", "_static", "_templates", "latex", "instructor")
 
 
 def copy_book(root: Path, destination: Path) -> Path:
