@@ -27,7 +27,9 @@ from cscbook_build.pageweight import (
     heaviest_pages,
     lighthouse_tools_missing,
     page_files,
+    page_references,
     page_weight,
+    site_pages,
     run_lighthouse,
     transferred_size,
 )
@@ -91,6 +93,37 @@ def test_budget_counts_everything_a_page_loads(tmp_path):
     assert transferred_size(site / "_images/fig2.png") == 4000
     assert transferred_size(site / "_static/app.js") < 200
     assert sent < stored
+
+
+def _references_by_a_parser(html: str) -> list[str]:
+    soup = BeautifulSoup(html, "html.parser")
+    found = [tag["src"] for tag in soup.find_all(["script", "img", "source", "video", "audio"], src=True)]
+    return found + [tag["href"] for tag in soup.find_all("link", href=True)
+                    if {"stylesheet", "icon", "preload", "modulepreload"} & set(tag.get("rel", []))]
+
+
+def test_page_references_read_tags_as_an_html_parser_does():
+    """The fast reader skips what a parser treats as text (comments, script and style
+    contents), takes quoted ``>`` and entities in attributes, and any case or quoting."""
+    html = (
+        '<!-- <img src="commented.png"> --><HTML><head><TITLE>a page</TITLE>'
+        "<script>var s = '<img src=\"in-script.png\">';</script>"
+        '<style>p::after{content:"<link rel=stylesheet href=in-style.css>"}</style>'
+        "<LINK REL='preload stylesheet' HREF='a.css?x=1&amp;y=2'><link rel=icon href=i.svg>"
+        '<link rel="canonical" href="not-loaded.html"><link href="no-rel.css"></head>'
+        '<body><img alt="1 > 0" src="fig.png"><script defer src="s.js"></script>'
+        '<video src=v.mp4></video><img data-src="lazy-hint.png"></body></HTML>'
+    )
+    expected = ["a.css?x=1&y=2", "i.svg", "fig.png", "s.js", "v.mp4"]
+    assert sorted(page_references(html)) == sorted(expected) == sorted(_references_by_a_parser(html))
+
+
+def test_page_references_agree_with_an_html_parser_on_every_page(built_html):
+    pages = site_pages(built_html)
+    assert len(pages) >= 20
+    for page in pages:
+        html = page.read_text(encoding="utf-8")
+        assert sorted(page_references(html)) == sorted(_references_by_a_parser(html)), page.name
 
 
 def test_budget_counts_the_heaviest_page_s_figures_scripts_styles_and_fonts(built_html):
