@@ -29,8 +29,8 @@ from cscbook_build.pageweight import (
     page_files,
     page_references,
     page_weight,
-    site_pages,
     run_lighthouse,
+    site_pages,
     transferred_size,
 )
 
