@@ -122,11 +122,16 @@ tex-tools:
 # unchanged pages (a page that fails can pass) and Sphinx 7.4 drops the glossary's index
 # entries from an incrementally rebuilt search index. The execution cache is kept, so no
 # chapter runs again.
+# pytest runs a file per worker (pytest-xdist), TEST_JOBS workers (auto: one per CPU), the
+# slowest files first (tests/conftest.py); then the tests marked `alone` (Lighthouse's
+# performance score, which a busy machine lowers) with the machine to themselves.
+TEST_JOBS ?= auto
 test: browser-tools tex-tools sandbox-tools
 	@if command -v xelatex >/dev/null 2>&1 && command -v latexmk >/dev/null 2>&1; then \
 	  $(MAKE) pdf-build; else echo "No TeX: the PDF and its tests are skipped (see README)"; fi
 	$(MAKE) fresh-site
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_JOBS) --dist loadfile --no-loadscope-reorder -m "not alone"
+	$(BIN)/python -m pytest -m alone
 
 fresh-site:
 	rm -rf _build/html _build/.doctrees

@@ -70,6 +70,28 @@ def executed_notebook(page: str):
     return cache.get_cache_bundle(record.pk).nb
 
 
+# make test runs the tests in parallel, a file per worker (pytest-xdist's --dist loadfile,
+# collection order kept): the slowest files first, so that none of them starts last and
+# keeps one worker busy after the other has finished. Seconds are pytest's --durations in
+# a CI run (a file's slowest fixture and test).
+SLOWEST_FILES = (
+    "test_website.py",         # the browser audit: every page, 3 widths x 2 colour schemes (~200 s)
+    "test_classroom.py",       # answer keys and blank notebooks run and graded (~80 s)
+    "test_reproducible.py",    # a second clean build (~65 s)
+    "test_student_env.py",     # a fresh student environment from the package index (~40 s)
+    "test_pdf.py",             # the PDF read page by page (~40 s)
+    "test_strict_build.py",    # builds of a copy of the book (~35 s)
+    "test_grading_hostile.py", # twenty hostile submissions graded in their sandboxes (~25 s)
+    "test_page_budget.py",
+    "test_otter.py",
+)
+
+
+def pytest_collection_modifyitems(items):
+    rank = {name: index for index, name in enumerate(SLOWEST_FILES)}
+    items.sort(key=lambda item: rank.get(item.path.name, len(rank)))  # stable: order within a file kept
+
+
 @pytest.fixture(scope="session")
 def built_html() -> Path:
     if not (HTML / "index.html").is_file():

@@ -228,17 +228,20 @@ def _lighthouse_failures(report: list[dict], category: str, minimum: float) -> l
     return failures
 
 
+@pytest.mark.alone
 def test_lighthouse_accessibility_is_100_on_the_heaviest_chapter_pages(lighthouse_report):
     failures = _lighthouse_failures(lighthouse_report, "accessibility", MIN_ACCESSIBILITY)
     assert not failures, "\n".join(failures)
 
 
+@pytest.mark.alone
 def test_lighthouse_performance_is_at_least_90_on_the_heaviest_chapter_pages(lighthouse_report):
     """Performance scores are lower on a busy machine: the message gives the load average."""
     failures = _lighthouse_failures(lighthouse_report, "performance", MIN_PERFORMANCE)
     assert not failures, f"load average {os.getloadavg()[0]:.1f}\n" + "\n".join(failures)
 
 
+@pytest.mark.alone
 def test_budget_counts_every_request_lighthouse_saw(lighthouse_report, built_html):
     """Every file the browser fetched for a page is among the files the budget counts."""
     uncounted = []

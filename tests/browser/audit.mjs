@@ -160,6 +160,20 @@ async function layout(page) {
   });
 }
 
+// pydata-sphinx-theme gives each block it may scroll (these selectors, from its script)
+// tab stop 0 when its content overflows and -1 when not, 300 ms after a resize (a
+// debounce). Wait until every block has the tab stop its overflow calls for, instead of
+// a fixed pause: on a busy machine the theme's timer may fire late. If a block never
+// gets it, the audit goes on after 5 s and axe reports it (scrollable-region-focusable).
+const THEME_SCROLLERS = ["pre", ".nboutput > .output_area", ".cell_output > .output",
+  ".jp-RenderedHTMLCommon", ".pst-scrollable-table-container"].join(", ");
+
+async function themeTabStops(page) {
+  await page.waitForFunction((selector) => [...document.querySelectorAll(selector)].every((el) =>
+    el.tabIndex === (el.scrollWidth > el.clientWidth || el.scrollHeight > el.clientHeight ? 0 : -1)),
+  THEME_SCROLLERS, { timeout: 5000, polling: 50 }).catch(() => undefined);
+}
+
 // ------------------------------------------------------------------ main
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
@@ -197,8 +211,7 @@ for (const scheme of SCHEMES) {
     for (const width of fromDisk ? [] : WIDTHS) {
       await page.setViewportSize({ width, height: HEIGHT });
       await page.evaluate(() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done))));
-      // the theme updates the tab stops of scrolling blocks 300 ms after a resize
-      await page.waitForTimeout(400);
+      await themeTabStops(page);
       const theme = await page.evaluate(() => document.documentElement.dataset.theme);
       result.passes.push({ scheme, width, theme, violations: await axe(page), layout: await layout(page) });
     }
