@@ -39,6 +39,7 @@ from .conftest import ROOT, chapter_files
 BROWSER_DIR = ROOT / "tests" / "browser"
 LIGHTHOUSE_PAGES = 3  # the heaviest chapter pages; make bench runs every chapter page
 MIN_PERFORMANCE = 0.90
+CLEAR_PERFORMANCE = 0.95  # a first run this high needs no median of three
 MIN_ACCESSIBILITY = 1.0
 
 
@@ -202,8 +203,10 @@ def test_extension_scripts_do_not_block_the_first_paint(built_html):
 def lighthouse_report(built_html, tmp_path_factory):
     """Lighthouse (mobile, default throttling) on the three heaviest chapter pages by page
     weight, the site served gzip-compressed, three runs each, the median run reported
-    (as Lighthouse's documentation on variability advises); ``make bench`` runs every
-    chapter page."""
+    (as Lighthouse's documentation on variability advises), except that a page whose first
+    run scores at least CLEAR_PERFORMANCE runs once: five points above the bar is more than
+    runs of one page differ (the report keeps every run's scores); ``make bench`` runs
+    every chapter page."""
     missing = lighthouse_tools_missing(BROWSER_DIR)
     if missing:
         if os.environ.get("CI"):
@@ -212,7 +215,7 @@ def lighthouse_report(built_html, tmp_path_factory):
     chapters = [built_html / f"{name}.html" for name in chapter_files()]
     pages = [page for page, _, _ in heaviest_pages(built_html, LIGHTHOUSE_PAGES, chapters)]
     output = tmp_path_factory.mktemp("lighthouse") / "report.json"
-    return run_lighthouse(built_html, pages, BROWSER_DIR, output)
+    return run_lighthouse(built_html, pages, BROWSER_DIR, output, runs=3, clear=CLEAR_PERFORMANCE)
 
 
 def _lighthouse_failures(report: list[dict], category: str, minimum: float) -> list[str]:
