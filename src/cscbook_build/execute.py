@@ -10,12 +10,22 @@ Notebooks are read exactly as the build reads them (through
 signature included. A notebook that fails here is simply not cached: the
 build executes it again and reports the error with its traceback.
 
+Reading a chapter as a notebook (MyST parsing, nbformat's checks) takes about 0.1 s, two
+seconds for the book on every build. So the cache folder also keeps an index,
+``cscbook-sources.json``: for each source, a hash of everything its cache key is made
+from and more (the whole text, the data signature, the figure formats and the versions
+of myst-nb and jupyter-cache) and the cache record it matched. A source whose hash is in
+the index, with its record still in the cache, is not read again; any edit, even to
+prose, means one more reading, which finds the record or executes the chapter.
+
 Usage: ``python -m cscbook_build.execute [--jobs N] [BOOK_ROOT]``
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
+import json
 import os
 import sys
 import time
@@ -23,9 +33,48 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 
 from .book import toc_sources
-from .signature import read_notebook
+from .signature import FIGURE_FORMATS_VARIABLE, data_signature, find_data_folder, read_notebook
 
 DEFAULT_TIMEOUT = 60
+SOURCE_INDEX = "cscbook-sources.json"  # in the cache folder, see the module's docstring
+
+
+def source_hash(path: Path) -> str:
+    """A hash of a source's text, data signature, figure formats and the versions of the
+    reader and the cache: equal hashes mean equal cache keys."""
+    from importlib.metadata import version
+
+    text = Path(path).read_text(encoding="utf-8")
+    folder = find_data_folder(Path(path))
+    parts = [text, data_signature(text, folder) if folder is not None else "",
+             os.environ.get(FIGURE_FORMATS_VARIABLE, ""), version("myst-nb"), version("jupyter-cache")]
+    return hashlib.sha256("\0".join(parts).encode()).hexdigest()
+
+
+def uncached_sources(cache, paths: list[Path]) -> list[Path]:
+    """The sources whose notebooks the cache does not hold; the index is brought up to date."""
+    index_path = Path(cache.path) / SOURCE_INDEX
+    try:
+        index = json.loads(index_path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        index = {}
+    fresh, pending = {}, []
+    for path in paths:
+        key = source_hash(path)
+        try:
+            pk, hashkey = index[key]
+            if cache.get_cache_record(pk).hashkey != hashkey:  # KeyError when it is gone
+                raise KeyError(pk)
+        except (KeyError, TypeError, ValueError):
+            try:
+                record = cache.match_cache_notebook(read_notebook(path))
+            except KeyError:
+                pending.append(path)
+                continue
+            pk, hashkey = record.pk, record.hashkey
+        fresh[key] = [pk, hashkey]
+    index_path.write_text(json.dumps(fresh, indent=0, sort_keys=True), encoding="utf-8")
+    return pending
 
 
 def merge_streams(notebook) -> None:
@@ -79,12 +128,7 @@ def main(argv: list[str] | None = None) -> int:
     if "CSCBOOK_DATA" not in os.environ and (root / "data" / "datapackage.json").is_file():
         os.environ["CSCBOOK_DATA"] = str(root / "data")  # inherited by the kernels
     cache = get_cache(str(root / "_build" / ".jupyter_cache"))
-    pending = []
-    for path in toc_sources(root):
-        try:
-            cache.match_cache_notebook(read_notebook(path))
-        except KeyError:
-            pending.append(path)
+    pending = uncached_sources(cache, toc_sources(root))
     if not pending:
         print("[cscbook_build.execute] every notebook is in the cache")
         return 0

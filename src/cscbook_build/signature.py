@@ -26,11 +26,12 @@ from pathlib import Path
 
 import myst_nb.core.read as myst_nb_read
 
-from cscbook import data as book_data
-
 from .book import datasets_used, library_files, toc_docnames
 
 SIGNATURE_KEY = "cscbook"
+# cscbook.data.DESCRIPTOR (not imported from there: that imports pandas, a third of a
+# second of every build's start; tests/test_architecture.py checks the two agree)
+DESCRIPTOR = "datapackage.json"
 # cscbook.style.FIGURE_FORMATS_VARIABLE (not imported from there: that imports matplotlib)
 FIGURE_FORMATS_VARIABLE = "CSCBOOK_FIGURE_FORMATS"
 # myst-nb's own reader, taken before the Sphinx extension replaces it with ours.
@@ -42,14 +43,14 @@ def find_data_folder(source: Path) -> Path | None:
     if os.environ.get("CSCBOOK_DATA"):
         return Path(os.environ["CSCBOOK_DATA"])
     for folder in Path(source).resolve().parents:
-        if (folder / "data" / book_data.DESCRIPTOR).is_file():
+        if (folder / "data" / DESCRIPTOR).is_file():
             return folder / "data"
     return None
 
 
 def dependencies(source_text: str, data_folder: Path) -> list[Path]:
     """Files outside its code that a notebook's outputs depend on."""
-    paths = [data_folder / book_data.DESCRIPTOR]
+    paths = [data_folder / DESCRIPTOR]
     try:
         package = json.loads(paths[0].read_text(encoding="utf-8"))
         by_name = {r.get("name"): r.get("path") for r in package.get("resources", [])}

@@ -40,10 +40,8 @@ from pathlib import Path
 import myst_nb.core.read as myst_nb_read
 from sphinx.util import logging as sphinx_logging
 
-from cscbook import data as book_data
-
 from .book import CHAPTER_DOC, assignment_href, assignment_slug
-from .signature import dependencies, find_data_folder, read_notebook_with_signature
+from .signature import DESCRIPTOR, dependencies, find_data_folder, read_notebook_with_signature
 
 logger = sphinx_logging.getLogger(__name__)
 
@@ -115,8 +113,10 @@ def catalogue_markdown(package: dict) -> str:
 def _insert_catalogue(app, docname, source):
     if CATALOGUE_MARKER not in source[0]:
         return
+    from cscbook import data as book_data  # imports pandas: only when a page needs it
+
     folder = Path(app.confdir) / "data"
-    app.env.note_dependency(str(folder / book_data.DESCRIPTOR))
+    app.env.note_dependency(str(folder / DESCRIPTOR))
     app.env.note_dependency(__file__)  # the page changes when catalogue_markdown does
     package = book_data.datapackage(folder)
     source[0] = source[0].replace(CATALOGUE_MARKER, catalogue_markdown(package))
@@ -377,7 +377,7 @@ def _subset_icon_fonts(app, exception):
 def _pin_data_folder(app, config):
     """Chapters executed by this build read this book's data/, wherever they run."""
     folder = Path(app.confdir) / "data"
-    if "CSCBOOK_DATA" not in os.environ and (folder / book_data.DESCRIPTOR).is_file():
+    if "CSCBOOK_DATA" not in os.environ and (folder / DESCRIPTOR).is_file():
         os.environ["CSCBOOK_DATA"] = str(folder)
 
 
