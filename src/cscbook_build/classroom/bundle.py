@@ -186,8 +186,13 @@ def write_zip(path: Path, folder: Path) -> None:
 
 
 def write_notebook(notebook, path: Path) -> None:
+    """Write a notebook, refusing one that does not follow the notebook schema."""
+    problems: dict = {}
+    text = nbformat.writes(notebook, capture_validation_error=problems)
+    if problems:
+        raise ValueError(f"{path.name} would not be a valid notebook: {problems['ValidationError'].message}")
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(nbformat.writes(notebook) + "\n", encoding="utf-8")
+    path.write_text(text + "\n", encoding="utf-8")
 
 
 def merge_descriptor(folder: Path, descriptor: dict) -> dict:
