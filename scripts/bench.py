@@ -97,46 +97,50 @@ def book_build(folder: Path) -> list[list[str]]:
     return [execution(folder), sphinx(folder)]
 
 
-# A first cell the benchmark adds: it times IPython's display formatting (a figure drawn
-# to PNG, a table to HTML) without importing anything a chapter imports itself.
-DISPLAY_TIMER = """\
-import time as _bench_time
-_bench_display = [0.0]
-_bench_format = get_ipython().display_formatter.format
-def _bench_timed_format(*args, **kwargs):
-    started = _bench_time.perf_counter()
-    try:
-        return _bench_format(*args, **kwargs)
-    finally:
-        _bench_display[0] += _bench_time.perf_counter() - started
-get_ipython().display_formatter.format = _bench_timed_format
+# A first cell the benchmark adds: it times the kernel's imports (``import`` statements,
+# the chapter's and those the libraries make) and IPython's display formatting (a figure
+# drawn to PNG, a table to HTML), each outermost call once, without importing anything a
+# chapter imports itself.
+TIMERS = """\
+def _bench_install():
+    import builtins, threading, time
+    state = {"imports": 0.0, "display": 0.0, "inside": None, "undo": []}
+    main, clock = threading.main_thread(), time.perf_counter
+    def timed(kind, function):
+        def wrapper(*args, **kwargs):
+            if state["inside"] is not None or threading.current_thread() is not main:
+                return function(*args, **kwargs)
+            state["inside"], started = kind, clock()
+            try:
+                return function(*args, **kwargs)
+            finally:
+                state[kind] += clock() - started
+                state["inside"] = None
+        return wrapper
+    formatter = get_ipython().display_formatter
+    original_import, original_format = builtins.__import__, formatter.format
+    builtins.__import__ = timed("imports", original_import)
+    formatter.format = timed("display", original_format)
+    state["undo"] = [lambda: setattr(builtins, "__import__", original_import),
+                     lambda: setattr(formatter, "format", original_format)]
+    return state
+_bench = _bench_install()
 """
-
-
-def is_import_cell(source: str) -> bool:
-    """A cell of imports only (and the book's ``use_book_style()``): a chapter's set-up."""
-    import ast
-
-    try:
-        body = ast.parse(source).body
-    except SyntaxError:
-        return False
-    return bool(body) and all(
-        isinstance(node, (ast.Import, ast.ImportFrom))
-        or (isinstance(node, ast.Expr) and isinstance(node.value, ast.Call)
-            and getattr(node.value.func, "id", "") == "use_book_style")
-        for node in body
-    )
+# The last cell: the two times, and the kernel as it was.
+TIMES = """\
+[undo() for undo in _bench["undo"]]
+print(_bench["imports"], _bench["display"])
+"""
 
 
 def chapter_alone(path: Path, data: Path) -> dict[str, float]:
     """Execute one notebook alone, as a student would: kernel start, then every cell.
 
-    Returns wall seconds (``seconds``), split into ``kernel_start``, ``imports`` (cells of
-    imports only), ``display`` (IPython formatting outputs: drawing figures to PNG, tables)
-    and ``rest`` (the analysis itself, and the messages between client and kernel); and
-    the kernel's own CPU seconds (``cpu``: user + system of the kernel process, measured
-    when it has exited).
+    Returns wall seconds (``seconds``), split into ``kernel_start``, ``imports``,
+    ``display`` (IPython formatting outputs: drawing figures to PNG, tables) and ``rest``
+    (the analysis itself, and the messages between client and kernel); and the kernel's
+    own CPU seconds (``cpu``: user + system of the kernel process, measured when it has
+    exited).
     """
     import nbformat
     from nbclient import NotebookClient
@@ -147,21 +151,17 @@ def chapter_alone(path: Path, data: Path) -> dict[str, float]:
     os.environ["CSCBOOK_DATA"] = str(data)  # inherited by the kernel, as in the build
     cpu, start = children_cpu(), time.perf_counter()
     client = NotebookClient(notebook, timeout=300, resources={"metadata": {"path": str(path.parent)}})
-    imports = 0.0
-    notebook.cells.insert(0, nbformat.v4.new_code_cell(DISPLAY_TIMER))
-    notebook.cells.append(nbformat.v4.new_code_cell("print(_bench_display[0])"))
+    notebook.cells.insert(0, nbformat.v4.new_code_cell(TIMERS))
+    notebook.cells.append(nbformat.v4.new_code_cell(TIMES))
     with client.setup_kernel():
         started = time.perf_counter()
         client.execute_cell(notebook.cells[0], 0)
         timer_cell = time.perf_counter() - started
         for index, cell in enumerate(notebook.cells[1:-1], start=1):
-            before = time.perf_counter()
             client.execute_cell(cell, index)
-            if cell.cell_type == "code" and is_import_cell(cell.source):
-                imports += time.perf_counter() - before
         end = time.perf_counter()
         client.execute_cell(notebook.cells[-1], len(notebook.cells) - 1)
-        display = float(notebook.cells[-1].outputs[0]["text"])
+        imports, display = map(float, notebook.cells[-1].outputs[0]["text"].split())
     seconds = end - start - timer_cell
     kernel_start = started - start
     return {"seconds": seconds, "kernel_start": kernel_start, "imports": imports, "display": display,
