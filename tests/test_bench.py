@@ -53,7 +53,8 @@ def bench():
     return module
 
 
-def test_a_chapter_s_time_alone_is_split_into_what_it_spent(bench, tmp_path):
+def test_a_chapter_s_time_alone_is_split_into_what_it_spent(bench, tmp_path, monkeypatch):
+    monkeypatch.setenv("CSCBOOK_DATA", str(ROOT / "data"))  # chapter_alone sets it: restored after
     (tmp_path / "slow_module.py").write_text("import time\ntime.sleep(0.5)\n", encoding="utf-8")
     chapter = tmp_path / "chapter.md"
     chapter.write_text(CHAPTER, encoding="utf-8")

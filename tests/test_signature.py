@@ -101,6 +101,7 @@ def test_the_executor_reads_a_chapter_again_only_when_its_source_or_data_changed
 
     from cscbook_build import execute
 
+    monkeypatch.delenv("CSCBOOK_DATA", raising=False)  # each source finds the copy's data/
     root = _copy(tmp_path)
     chapters = sorted(root.glob("book/part1/0[12]-*.md"))
     monkeypatch.setattr(execute, "read_notebook",
