@@ -73,7 +73,7 @@ def executed_notebook(page: str):
 # make test runs the tests in parallel, a file per worker (pytest-xdist's --dist loadfile,
 # collection order kept): the slowest files first, so that none of them starts last and
 # keeps one worker busy after the other has finished. Seconds are pytest's --durations in
-# a CI run (a file's slowest fixture and test).
+# a CI run with one worker (a file's slowest fixture and test).
 SLOWEST_FILES = (
     "test_website.py",         # the browser audit: every page, 3 widths x 2 colour schemes (~200 s)
     "test_classroom.py",       # answer keys and blank notebooks run and graded (~80 s)

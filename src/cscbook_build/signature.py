@@ -30,7 +30,7 @@ from .book import datasets_used, library_files, toc_docnames
 
 SIGNATURE_KEY = "cscbook"
 # cscbook.data.DESCRIPTOR (not imported from there: that imports pandas, a third of a
-# second of every build's start; tests/test_architecture.py checks the two agree)
+# second of every build's start; tests/test_signature.py checks the two agree)
 DESCRIPTOR = "datapackage.json"
 # cscbook.style.FIGURE_FORMATS_VARIABLE (not imported from there: that imports matplotlib)
 FIGURE_FORMATS_VARIABLE = "CSCBOOK_FIGURE_FORMATS"

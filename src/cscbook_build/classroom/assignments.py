@@ -48,7 +48,7 @@ from .editions import make_editions
 from .notes import copy_notes
 from .public import public_test_file
 from .references import References
-from .source import check_declarations, declared_checks, executed_notebook, glued_values
+from .source import check_declarations, check_labels, executed_notebook, glued_values
 
 
 @dataclass
@@ -63,7 +63,7 @@ def build_chapter(chapter: Chapter, root: Path, out: Path, references: Reference
     """Both editions, the student's zip and the autograder of one chapter."""
     executed = executed_notebook(root, chapter.source)
     checks = check_declarations(executed)
-    declared = declared_checks(chapter.source)
+    declared = check_labels(executed)  # the source's cells, read once with the outputs
     missing = [label for label in declared if label not in checks]
     if missing:
         raise SystemExit(f"{chapter.docname}: check cell(s) for {missing} have no recorded output")

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import copy
 import json
-import os
 import re
 from pathlib import Path
 
@@ -18,22 +17,12 @@ import nbformat
 
 from cscbook.checks import CHECK_MIME
 
-from ..signature import FIGURE_FORMATS_VARIABLE, read_notebook
+from ..signature import read_notebook
 
 
 def read_source_notebook(path: Path) -> nbformat.NotebookNode:
-    """The chapter as the build reads it (cells, metadata and data signature): a copy of
-    it, read once per version of the file (the checks and the outputs both need it)."""
-    path = Path(path).resolve()
-    stat = path.stat()
-    key = (path, stat.st_mtime_ns, stat.st_size, os.environ.get(FIGURE_FORMATS_VARIABLE, ""))
-    if key not in _READ:
-        _READ.clear()  # one chapter at a time: keep only the latest
-        _READ[key] = read_notebook(path)
-    return copy.deepcopy(_READ[key])
-
-
-_READ: dict[tuple, nbformat.NotebookNode] = {}
+    """The chapter as the build reads it (cells, metadata and data signature)."""
+    return read_notebook(path)
 
 
 def is_check_cell(cell) -> bool:
@@ -50,7 +39,11 @@ CHECK_LABEL = re.compile(r"""\bcheck\(\s*["']([\w-]+)["']""")
 
 def declared_checks(source: Path) -> list[str]:
     """Labels of the exercises whose checks the chapter declares (read from the source only)."""
-    notebook = read_source_notebook(source)
+    return check_labels(read_source_notebook(source))
+
+
+def check_labels(notebook) -> list[str]:
+    """Labels of the exercises whose checks a chapter's notebook declares."""
     labels = []
     for cell in notebook.cells:
         if is_check_cell(cell):
